@@ -1,0 +1,71 @@
+// API Management (Consumption) as the Azure twin of the local gateway: every app under /<app-name>/…,
+// forwarded verbatim to the app's host name. Apps authenticate callers themselves (JWT, HMAC), so APIs
+// need no APIM subscription key; APIM only routes, as the local gateway does.
+param name string
+param location string
+param tags object
+param publisherEmail string
+param publisherName string
+@description('[{ name, hostName }]: one API per app.')
+param backends array
+
+// Operations are per method with a wildcard template, so any route of the app passes through.
+var methods = [
+  'GET'
+  'POST'
+  'PUT'
+  'PATCH'
+  'DELETE'
+  'HEAD'
+  'OPTIONS'
+]
+
+var routes = flatten(map(range(0, length(backends)), i => map(methods, m => {
+  api: i
+  method: m
+})))
+
+resource apim 'Microsoft.ApiManagement/service@2024-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: 'Consumption'
+    capacity: 0
+  }
+  properties: {
+    publisherEmail: publisherEmail
+    publisherName: publisherName
+  }
+}
+
+resource apis 'Microsoft.ApiManagement/service/apis@2024-05-01' = [
+  for app in backends: {
+    parent: apim
+    name: app.name
+    properties: {
+      displayName: app.name
+      path: app.name
+      serviceUrl: 'https://${app.hostName}'
+      protocols: [
+        'https'
+      ]
+      subscriptionRequired: false
+      apiType: 'http'
+    }
+  }
+]
+
+resource operations 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = [
+  for route in routes: {
+    parent: apis[route.api]
+    name: '${toLower(route.method)}-any'
+    properties: {
+      displayName: '${route.method} /*'
+      method: route.method
+      urlTemplate: '/*'
+    }
+  }
+]
+
+output gatewayUrl string = apim.properties.gatewayUrl
