@@ -1,0 +1,8 @@
+namespace Hit.LocalHost.Storage;
+
+/// <summary>Failures of storage or handler I/O that a trigger listener survives and retries.</summary>
+internal static class StorageErrors
+{
+    public static bool IsRecoverable(Exception exception) =>
+        exception is Azure.RequestFailedException or HttpRequestException or IOException or InvalidOperationException or TimeoutException;
+}
