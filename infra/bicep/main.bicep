@@ -284,5 +284,10 @@ output HIT_APPS array = [
     siteName: siteNames[app.name]
     deploymentContainer: app.deploymentContainer
     hostName: functionApps[i].outputs.defaultHostName
+    // Extension system keys the second stage waits for before wiring this app's web hooks.
+    systemKeys: concat(
+      empty(app.storage.blobs.trigger) ? [] : ['blobs_extension'],
+      empty(app.webpubsub.hubs) ? [] : ['webpubsub_extension']
+    )
   }
 ]
