@@ -85,6 +85,16 @@ var storageAccountName = 'st${resourceToken}'
 var apimName = 'apim-${resourceToken}'
 var siteNames = toObject(apps, app => app.name, app => 'func-${app.name}-${resourceToken}')
 
+// A hub gets its event handler once the app that serves it is deployed (its webpubsub_extension key
+// exists), i.e. once that app is in wiredApps; until then handlerSiteName is empty.
+var hubHandlers = map(webPubSubHubs, hub => {
+  name: hub
+  handlerSiteName: first(map(
+    filter(apps, app => contains(app.webpubsub.hubs, hub) && contains(wiredApps, app.name)),
+    app => siteNames[app.name]
+  )) ?? ''
+})
+
 // The gateway URL is derived rather than read from the APIM resource: the APIs need the apps' host names
 // and the apps need this URL in their settings, so reading it would be a dependency cycle.
 var gatewayUrl = 'https://${apimName}.azure-api.net'
@@ -212,16 +222,7 @@ module webPubSubHubConfig 'modules/webpubsubHubs.bicep' = {
   scope: rg
   params: {
     webPubSubName: webPubSub.outputs.name
-    // A hub gets its event handler once the app that serves it is deployed (its webpubsub_extension key exists).
-    hubs: [
-      for hub in webPubSubHubs: {
-        name: hub
-        handlerSiteName: first(map(
-          filter(apps, app => contains(app.webpubsub.hubs, hub) && contains(wiredApps, app.name)),
-          app => siteNames[app.name]
-        )) ?? ''
-      }
-    ]
+    hubs: hubHandlers
   }
   dependsOn: [
     functionApps
