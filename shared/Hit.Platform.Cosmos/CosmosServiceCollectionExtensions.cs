@@ -26,11 +26,12 @@ public static class CosmosServiceCollectionExtensions
             services.Configure<CosmosJsonOptions>(o => configureJson(o.SerializerOptions));
         }
 
-        if (services.Any(d => d.ServiceType == typeof(CosmosClient)))
+        if (services.Any(d => d.ServiceType == typeof(CosmosRegistrationMarker)))
         {
             return services;
         }
 
+        services.AddSingleton<CosmosRegistrationMarker>();
         services.AddOptions<CosmosOptions>().BindConfiguration(CosmosOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CosmosOptions>, CosmosOptionsValidator>());
 
@@ -57,6 +58,18 @@ public static class CosmosServiceCollectionExtensions
             throw new ArgumentOutOfRangeException(nameof(defaultTtl), defaultTtl, "Use null (off), -1 (on, no default) or a positive number of seconds.");
         }
 
+        // Feature modules of one app may each declare the app's container; that is fine as long as they agree.
+        var existing = services
+            .Select(d => d.ImplementationInstance)
+            .OfType<HitContainerRegistration>()
+            .FirstOrDefault(r => r.Name == name);
+        if (existing is not null)
+        {
+            return existing.DefaultTtl == defaultTtl
+                ? services
+                : throw new InvalidOperationException($"Cosmos container '{name}' is already declared with a different default TTL.");
+        }
+
         services.AddHitCosmos();
         services.AddKeyedSingleton(name, (sp, _) => new HitContainer(
             sp.GetRequiredService<CosmosClient>(),
@@ -67,7 +80,7 @@ public static class CosmosServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<HitContainer>(name));
 
         // The health check enumerates all declared containers through this un-keyed collection.
-        services.AddSingleton(new HitContainerRegistration(name));
+        services.AddSingleton(new HitContainerRegistration(name, defaultTtl));
         return services;
     }
 

@@ -124,7 +124,25 @@ public sealed class RegistrationTests
 
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
 
+        // The 404 proves the server answered: an unreachable server must fail this test, not satisfy it.
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
-        Assert.Contains("items", report.Entries["cosmos"].Description, StringComparison.Ordinal);
+        Assert.Equal("Cosmos container 'items' is not readable (404).", report.Entries["cosmos"].Description);
+    }
+
+    [Fact]
+    public void AddHitCosmosContainer_SameNameTwice_IsIdempotentButConflictingTtlThrows()
+    {
+        var services = new ServiceCollection().AddHitCosmosContainer("items", 60).AddHitCosmosContainer("items", 60);
+
+        Assert.Single(services, d => d.ServiceType == typeof(HitContainer) && Equals(d.ServiceKey, "items"));
+        Assert.Throws<InvalidOperationException>(() => services.AddHitCosmosContainer("items", defaultTtl: null));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    public void AddHitCosmosContainer_InvalidTtl_Throws(int ttl)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ServiceCollection().AddHitCosmosContainer("items", ttl));
     }
 }
