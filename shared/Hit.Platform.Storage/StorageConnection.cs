@@ -137,7 +137,7 @@ public sealed class StorageConnection
 
     /// <summary>
     /// Reads a connection the way the Functions host does: a connection string at <paramref name="name"/>
-    /// (or <c>ConnectionStrings:{name}</c>), else the identity-based keys <c>{name}__blobServiceUri</c>,
+    /// (or <c>ConnectionStrings:{name}</c>, or <c>AzureWebJobs{name}</c>), else the identity-based keys <c>{name}__blobServiceUri</c>,
     /// <c>{name}__queueServiceUri</c>, <c>{name}__accountName</c>, <c>{name}__credential</c>, <c>{name}__clientId</c>.
     /// </summary>
     public static StorageConnection FromConfiguration(IConfiguration config, string name = "AzureWebJobsStorage")
@@ -146,6 +146,15 @@ public sealed class StorageConnection
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
 
         var connectionString = config[name] ?? config.GetConnectionString(name);
+
+        // The Functions host resolves connection "X" to setting "AzureWebJobsX" when "X" itself is absent.
+        if (string.IsNullOrWhiteSpace(connectionString) && !name.StartsWith("AzureWebJobs", StringComparison.OrdinalIgnoreCase) &&
+            !config.GetSection(name).GetChildren().Any() && config[$"{name}__blobServiceUri"] is null && config[$"{name}__queueServiceUri"] is null &&
+            config[$"{name}__accountName"] is null && config["AzureWebJobs" + name] is { Length: > 0 } prefixed)
+        {
+            connectionString = prefixed;
+        }
+
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
             return Parse(connectionString);

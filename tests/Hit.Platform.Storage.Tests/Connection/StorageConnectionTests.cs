@@ -99,6 +99,14 @@ public sealed class StorageConnectionTests
     }
 
     [Fact]
+    public void FromConfiguration_AzureWebJobsPrefixedSetting_IsUsedWhenNameIsAbsent()
+    {
+        var config = Config(new() { ["AzureWebJobsUploads"] = "UseDevelopmentStorage=true" });
+
+        Assert.True(StorageConnection.FromConfiguration(config, "Uploads").HasSharedKey);
+    }
+
+    [Fact]
     public void FromConfiguration_IdentityServiceUris_WithManagedIdentityClientId_UsesManagedIdentityCredential()
     {
         var config = Config(new()
