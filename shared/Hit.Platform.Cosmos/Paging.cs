@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Cosmos;
 
 namespace Hit.Platform.Cosmos;
@@ -113,20 +115,26 @@ internal static class QueryCursor
     private const byte Version = 1;
     private const int TagLength = 16;
 
+    // Only used to fingerprint parameter values (arrays and objects included), never to store data.
+    private static readonly JsonSerializerOptions BindingJson = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
     public static byte[] Bind(QueryDefinition query, string? pk)
     {
-        var text = new StringBuilder()
-            .Append(query.QueryText).Append('\n')
-            .Append(pk ?? "<cross-partition>").Append('\n');
+        // Length-prefixed fields, so no choice of text, key or values can make two bindings equal.
+        var text = new StringBuilder();
+        Field(text, query.QueryText);
+        Field(text, pk is null ? "x" : "p" + pk);
         foreach (var (name, value) in query.GetQueryParameters())
         {
-            text.Append(name).Append('=')
-                .Append(value?.GetType().FullName).Append(':')
-                .Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
+            Field(text, name);
+            Field(text, JsonSerializer.Serialize(value, value?.GetType() ?? typeof(object), BindingJson));
         }
 
         return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
     }
+
+    private static void Field(StringBuilder text, string value) =>
+        text.Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value);
 
     public static string Encode(string continuation, byte[] binding)
     {
