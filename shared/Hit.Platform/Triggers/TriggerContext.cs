@@ -43,11 +43,11 @@ public sealed class TriggerContext
     /// <summary>Writes exact bytes to an output binding. Calling it again on a queue output adds another message.</summary>
     public void AddOutput(string bindingName, ReadOnlySpan<byte> bytes) => Add(bindingName, Envelope.EncodeBytes(bytes));
 
-    public void AddOutput(string bindingName, string text) => AddOutput(bindingName, Encoding.UTF8.GetBytes(text));
+    public void AddOutput(string bindingName, string text) => AddOutput(bindingName, Encoding.UTF8.GetBytes(text).AsSpan());
 
     /// <summary>Writes a value as JSON (the app's serializer options and source-generated contracts) to an output binding.</summary>
     public void AddOutput<T>(string bindingName, T value) =>
-        AddOutput(bindingName, JsonSerializer.SerializeToUtf8Bytes(value, _json.GetTypeInfo(typeof(T))));
+        AddOutput(bindingName, JsonSerializer.SerializeToUtf8Bytes(value, _json.GetTypeInfo(typeof(T))).AsSpan());
 
     internal JsonObject BuildOutputs()
     {
