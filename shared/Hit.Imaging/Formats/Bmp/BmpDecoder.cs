@@ -6,7 +6,7 @@ namespace Hit.Imaging.Formats.Bmp;
 /// <summary>
 /// BMP decoder for the common variants: OS/2 core and Windows info headers (40/52/56/108/124 bytes),
 /// 1/4/8-bit palettes, 16/24/32-bit RGB, BI_BITFIELDS masks (alpha when a mask is given), bottom-up
-/// and top-down rows. RLE-compressed and embedded JPEG/PNG bitmaps are rejected as unsupported.
+/// RLE8/RLE4, and bottom-up and top-down rows. Embedded JPEG/PNG bitmaps are rejected as unsupported.
 /// </summary>
 internal static class BmpDecoder
 {
@@ -66,12 +66,12 @@ internal static class BmpDecoder
             ThrowHelper.Unsupported($"unsupported BMP bit depth {bpp}");
         }
 
-        if (compression is 1 or 2)
+        if ((compression == 1 && bpp != 8) || (compression == 2 && bpp != 4))
         {
-            ThrowHelper.Unsupported("RLE-compressed BMP is not supported");
+            ThrowHelper.Corrupt("BMP RLE compression does not match the bit depth");
         }
 
-        if (compression is not (0 or 3 or 6))
+        if (compression is not (0 or 1 or 2 or 3 or 6))
         {
             ThrowHelper.Unsupported($"unsupported BMP compression {compression}");
         }
@@ -96,7 +96,8 @@ internal static class BmpDecoder
     {
         var h = ReadHeader(data, limits);
         long stride = ((((long)h.Width * h.Bpp) + 31) / 32) * 4;
-        if (h.PixelOffset + (stride * h.Height) > data.Length)
+        bool rle = h.Compression is 1 or 2;
+        if (!rle && h.PixelOffset + (stride * h.Height) > data.Length)
         {
             ThrowHelper.Truncated("BMP pixel data truncated");
         }
@@ -155,6 +156,11 @@ internal static class BmpDecoder
             }
         }
 
+        if (rle)
+        {
+            return DecodeRle(data, h, palette!, cancellationToken);
+        }
+
         var format = aMask != 0 ? PixelFormat.Rgba32 : PixelFormat.Rgb24;
         var output = new PixelBuffer(h.Width, h.Height, format);
         int c = output.Channels;
@@ -205,6 +211,97 @@ internal static class BmpDecoder
         }
 
         return output;
+    }
+
+    /// <summary>RLE8/RLE4: runs, absolute runs (word aligned), end-of-line, delta and end-of-bitmap escapes.</summary>
+    private static PixelBuffer DecodeRle(byte[] data, Header h, byte[] palette, CancellationToken cancellationToken)
+    {
+        var output = new PixelBuffer(h.Width, h.Height, PixelFormat.Rgb24);
+        var px = output.Pixels;
+        int x = 0;
+        int y = 0; // counted from the first stored row
+        int p = h.PixelOffset;
+        bool four = h.Compression == 2;
+
+        void Put(int index)
+        {
+            if (x < h.Width && y < h.Height)
+            {
+                int row = h.TopDown ? y : h.Height - 1 - y;
+                int o = ((row * h.Width) + x) * 3;
+                px[o] = palette[index * 3];
+                px[o + 1] = palette[(index * 3) + 1];
+                px[o + 2] = palette[(index * 3) + 2];
+            }
+
+            x++;
+        }
+
+        while (true)
+        {
+            if (p + 2 > data.Length)
+            {
+                ThrowHelper.Truncated("BMP RLE data truncated");
+            }
+
+            int count = data[p];
+            int value = data[p + 1];
+            p += 2;
+            if (count > 0)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    Put(four ? ((i & 1) == 0 ? value >> 4 : value & 15) : value);
+                }
+
+                continue;
+            }
+
+            switch (value)
+            {
+                case 0:
+                    x = 0;
+                    y++;
+                    if ((y & 63) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    break;
+                case 1:
+                    return output;
+                case 2:
+                    if (p + 2 > data.Length)
+                    {
+                        ThrowHelper.Truncated("BMP RLE data truncated");
+                    }
+
+                    x += data[p];
+                    y += data[p + 1];
+                    p += 2;
+                    break;
+                default:
+                    int bytes = four ? (value + 1) / 2 : value;
+                    if (p + bytes > data.Length)
+                    {
+                        ThrowHelper.Truncated("BMP RLE data truncated");
+                    }
+
+                    for (int i = 0; i < value; i++)
+                    {
+                        Put(four ? ((i & 1) == 0 ? data[p + (i / 2)] >> 4 : data[p + (i / 2)] & 15) : data[p + i]);
+                    }
+
+                    p += bytes + (bytes & 1);
+                    break;
+            }
+
+            if (y > h.Height)
+            {
+                // Rows past the bitmap: the rest of the stream cannot add visible pixels.
+                return output;
+            }
+        }
     }
 
     /// <summary>A colour mask: shift and width, scaled to 8 bits by bit replication.</summary>

@@ -5,8 +5,7 @@ namespace Hit.Imaging.Formats.Png;
 
 /// <summary>
 /// PNG decoder: every colour type and bit depth (1–16), palette with tRNS, Adam7 interlace, CRCs
-/// checked. Output is 8-bit; 16-bit samples are reduced the way ImageMagick (Q16) does, so decodes
-/// compare exactly. Only as many bytes as the header promises are inflated (no zlib bombs).
+/// checked. Output is 8-bit; 16-bit samples are rounded to the nearest 8-bit value (v/257). Only as many bytes as the header promises are inflated (no zlib bombs).
 /// </summary>
 internal static class PngDecoder
 {
@@ -287,11 +286,11 @@ internal static class PngDecoder
         _ => (row[index * depth / 8] >> (8 - depth - (index * depth % 8))) & ((1 << depth) - 1),
     };
 
-    /// <summary>Scales a sample to 8 bits; 16-bit uses ImageMagick's ScaleQuantumToChar so decodes match it exactly.</summary>
+    /// <summary>Scales a sample to 8 bits (16-bit: round(v · 255 / 65535)).</summary>
     private static byte To8(int v, int depth) => depth switch
     {
         8 => (byte)v,
-        16 => (byte)(((v + 128) - ((v + 128) >> 8)) >> 8),
+        16 => (byte)(((v * 255) + 32767) / 65535),
         4 => (byte)(v * 17),
         2 => (byte)(v * 85),
         _ => (byte)(v * 255),
