@@ -109,40 +109,37 @@ public sealed class BlobClient
         var completed = false;
         try
         {
-            while (true)
+            var endOfStream = false;
+            while (!endOfStream)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(blockSize);
-                int length;
+                var handedOff = false;
                 try
                 {
-                    length = await FillAsync(buffer.AsMemory(0, blockSize), ref prefix, rest, cts.Token).ConfigureAwait(false);
+                    var length = await FillAsync(buffer.AsMemory(0, blockSize), ref prefix, rest, cts.Token).ConfigureAwait(false);
+                    endOfStream = length < blockSize;
+                    if (length > 0)
+                    {
+                        var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{uploadId}-{blockIds.Count:D6}")));
+                        blockIds.Add(blockId);
+                        inflight.Add(PutBlockAsync(blockId, buffer, length, cts.Token));
+                        handedOff = true;
+                    }
                 }
-                catch (Exception)
+                finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    throw;
+                    // Once handed to PutBlockAsync the buffer is returned there, after the last retry.
+                    if (!handedOff)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
                 }
-
-                if (length == 0)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    break;
-                }
-
-                var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{uploadId}-{blockIds.Count:D6}")));
-                blockIds.Add(blockId);
-                inflight.Add(PutBlockAsync(blockId, buffer, length, cts.Token));
 
                 if (inflight.Count >= maxConcurrency)
                 {
                     var finished = await Task.WhenAny(inflight).ConfigureAwait(false);
                     inflight.Remove(finished);
                     await finished.ConfigureAwait(false);
-                }
-
-                if (length < blockSize)
-                {
-                    break;
                 }
             }
 

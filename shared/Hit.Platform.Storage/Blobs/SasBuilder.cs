@@ -12,6 +12,17 @@ namespace Hit.Platform.Storage;
 /// </summary>
 internal static class SasBuilder
 {
+    // The service rejects permission letters out of this order (r a c w d … t).
+    private static readonly (BlobSasPermissions Flag, char Letter)[] PermissionOrder =
+    [
+        (BlobSasPermissions.Read, 'r'),
+        (BlobSasPermissions.Add, 'a'),
+        (BlobSasPermissions.Create, 'c'),
+        (BlobSasPermissions.Write, 'w'),
+        (BlobSasPermissions.Delete, 'd'),
+        (BlobSasPermissions.Tag, 't'),
+    ];
+
     public static string FormatTime(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
@@ -22,14 +33,15 @@ internal static class SasBuilder
             throw new ArgumentException("A SAS needs at least one permission.", nameof(permissions));
         }
 
-        // The service requires this order (r a c w d … t).
-        var sb = new StringBuilder(6);
-        if (permissions.HasFlag(BlobSasPermissions.Read)) sb.Append('r');
-        if (permissions.HasFlag(BlobSasPermissions.Add)) sb.Append('a');
-        if (permissions.HasFlag(BlobSasPermissions.Create)) sb.Append('c');
-        if (permissions.HasFlag(BlobSasPermissions.Write)) sb.Append('w');
-        if (permissions.HasFlag(BlobSasPermissions.Delete)) sb.Append('d');
-        if (permissions.HasFlag(BlobSasPermissions.Tag)) sb.Append('t');
+        var sb = new StringBuilder(PermissionOrder.Length);
+        foreach (var (flag, letter) in PermissionOrder)
+        {
+            if (permissions.HasFlag(flag))
+            {
+                sb.Append(letter);
+            }
+        }
+
         return sb.ToString();
     }
 

@@ -330,6 +330,29 @@ public sealed class BlobConformanceTests
         Assert.False(await blob.DeleteIfExistsAsync());
     }
 
+    [Fact]
+    public async Task Upload_BlocksIntoMissingContainer_Fails404WithoutCommitting()
+    {
+        var recorder = new RecordingPolicy();
+        var service = StorageTestEnvironment.Blobs(o =>
+        {
+            o.SingleUploadThreshold = 64 * 1024;
+            o.BlockSize = 64 * 1024;
+            o.MaxUploadConcurrency = 2;
+            o.AddPolicy(recorder, HttpPipelinePosition.PerCall);
+        });
+        var blob = service.GetContainerClient(StorageTestEnvironment.UniqueName("t")).GetBlobClient("orphan.bin");
+        using var source = new GeneratedStream(1024 * 1024, seed: 3);
+
+        var ex = await Assert.ThrowsAsync<StorageRequestFailedException>(() => blob.UploadAsync(source));
+
+        Assert.Equal(404, ex.Status);
+        Assert.Equal("ContainerNotFound", ex.ErrorCode);
+        Assert.Equal(0, recorder.Count("comp=blocklist"));
+        // The failure stops the upload early instead of pushing all 16 blocks.
+        Assert.True(recorder.Count("comp=block&") < 16);
+    }
+
     [Theory]
     [InlineData("with space.txt", "with%20space.txt")]
     [InlineData("Été 写真.png", "%C3%89t%C3%A9%20%E5%86%99%E7%9C%9F.png")]
