@@ -94,7 +94,8 @@ public static class PngEncoder
             };
             byte v = (byte)(row[i] - predicted);
             dst[i] = v;
-            score += Math.Abs((sbyte)v);
+            int signed = (sbyte)v;
+            score += signed < 0 ? -signed : signed;
         }
 
         return score;
