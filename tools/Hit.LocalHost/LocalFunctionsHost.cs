@@ -195,24 +195,33 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
+            // Listeners log their own failures; a faulted one must not keep the handler alive.
             await Task.WhenAll(_listeners).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || StorageErrors.IsRecoverable(ex))
         {
-            // Listeners end by cancellation.
+            Log.ListenerStopFailed(_logger, ex);
+        }
+        finally
+        {
+            try
+            {
+                if (_http is not null)
+                {
+                    await _http.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (_handler is not null)
+                {
+                    await _handler.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _forwarder?.Dispose();
+            }
         }
 
-        if (_http is not null)
-        {
-            await _http.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_handler is not null)
-        {
-            await _handler.DisposeAsync().ConfigureAwait(false);
-        }
-
-        _forwarder?.Dispose();
         Log.Stopped(_logger, AppName);
     }
 
@@ -249,6 +258,9 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
 
         [LoggerMessage(103, LogLevel.Warning, "{FunctionName}: trigger type {TriggerType} is not supported by the local host; the function is not triggered")]
         public static partial void UnsupportedTrigger(ILogger logger, string functionName, string triggerType);
+
+        [LoggerMessage(105, LogLevel.Debug, "A trigger listener ended with an error while stopping")]
+        public static partial void ListenerStopFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(104, LogLevel.Error, "{FunctionName}: trigger listener failed; retrying in 2 s")]
         public static partial void ListenerFailed(ILogger logger, string functionName, Exception exception);

@@ -39,6 +39,9 @@ internal sealed partial class HandlerSupervisor : IAsyncDisposable
             Timeout = TimeSpan.FromSeconds(5),
         };
         Port = GetFreeLoopbackPort();
+        // Last line of defence against orphans: if the owning process exits without StopAsync
+        // (a test runner or the CLI ending abruptly), take the handler tree down with it.
+        AppDomain.CurrentDomain.ProcessExit += OnOwnerExit;
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         WorkerId = Guid.NewGuid().ToString();
     }
@@ -318,8 +321,28 @@ internal sealed partial class HandlerSupervisor : IAsyncDisposable
         }
     }
 
+    private void OnOwnerExit(object? sender, EventArgs e)
+    {
+        Process? process;
+        lock (_gate)
+        {
+            _stopping = true;
+            process = _process;
+        }
+
+        try
+        {
+            process?.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnOwnerExit;
         await StopAsync().ConfigureAwait(false);
         _probe.Dispose();
         _faulted.TrySetResult();
