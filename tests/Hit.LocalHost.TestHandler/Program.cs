@@ -11,6 +11,14 @@ if (int.TryParse(Environment.GetEnvironmentVariable("TEST_STARTUP_DELAY_MS"), Cu
     Thread.Sleep(startupDelay);
 }
 
+// Output relay test: the host logs stdout as information, stderr as error (warning when it says "warn").
+if (Environment.GetEnvironmentVariable("TEST_WRITE_OUTPUT") == "true")
+{
+    Console.Out.WriteLine("stdout line from handler");
+    Console.Error.WriteLine("warn: stderr warning from handler");
+    Console.Error.WriteLine("stderr failure from handler");
+}
+
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
 // The large-body test streams 64 MB through the host; Kestrel's default cap is 30 MB.

@@ -72,8 +72,15 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             throw new InvalidOperationException("The host was already started.");
         }
 
-        _app = await AppRoot.LoadAsync(_options.AppRoot, cancellationToken).ConfigureAwait(false);
         var settings = new AppSettings(_options.Settings);
+        var loaded = await AppRoot.LoadAsync(_options.AppRoot, cancellationToken).ConfigureAwait(false);
+        // "disabled" in function.json or the AzureWebJobs.<Name>.Disabled app setting, as in the host.
+        _app = loaded with
+        {
+            Functions = loaded.Functions
+                .Select(f => f with { Disabled = f.Disabled || bool.TryParse(settings.Get($"AzureWebJobs.{f.Name}.Disabled"), out var off) && off })
+                .ToList(),
+        };
         var host = _app.Host;
         var queueOptions = _options.MaxQueuePollingInterval is { } interval ? host.Queues with { MaxPollingInterval = interval } : host.Queues;
         Log.Starting(_logger, AppName, _app.RootPath, _app.Functions.Count);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Hit.LocalHost.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Hit.LocalHost.Tests.Process;
 
@@ -78,6 +79,35 @@ public sealed class HandlerProcessTests
         await Eventually.UntilAsync(() => Task.FromResult(!IsAlive(shellPid) && !IsAlive(handlerPid) && !IsAlive(grandchildPid) ? "gone" : null),
             TimeSpan.FromSeconds(5), "the handler process tree to exit");
         Assert.Null(harness.Host.HandlerProcessId);
+    }
+
+    [Fact]
+    public async Task HandlerOutput_IsRelayedWithHostLogLevels()
+    {
+        using var app = new AppRootBuilder();
+        app.HttpFunction("Echo", "echo/{*rest}");
+        await using var harness = await HostHarness.StartAsync(app.Write(), new Dictionary<string, string?> { ["TEST_WRITE_OUTPUT"] = "true" });
+
+        await Eventually.UntilAsync(() => Task.FromResult(harness.Logger.Entries.Count(e => e.Message.Contains("from handler", StringComparison.Ordinal)) >= 3 ? "all" : null),
+            TimeSpan.FromSeconds(5), "relayed handler output");
+        var entries = harness.Logger.Entries;
+        Assert.Contains(entries, e => e.Level == LogLevel.Information && e.Message == "stdout line from handler");
+        Assert.Contains(entries, e => e.Level == LogLevel.Warning && e.Message == "warn: stderr warning from handler");
+        Assert.Contains(entries, e => e.Level == LogLevel.Error && e.Message == "stderr failure from handler");
+    }
+
+    [Fact]
+    public async Task DisabledFunction_IsNotServed()
+    {
+        using var app = new AppRootBuilder();
+        app.HttpFunction("Echo", "echo/{*rest}").HttpFunction("Hidden", "hidden");
+        await using var harness = await HostHarness.StartAsync(app.Write(), new Dictionary<string, string?> { ["AzureWebJobs.Hidden.Disabled"] = "true" });
+
+        using var hidden = await harness.Client.GetAsync("/hidden");
+        using var echo = await harness.Client.GetAsync("/echo/x");
+
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, echo.StatusCode);
     }
 
     /// <summary>Alive = has a /proc entry that is not a zombie (a killed child may linger as Z until reaped).</summary>

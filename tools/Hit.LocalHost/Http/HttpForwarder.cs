@@ -111,13 +111,21 @@ internal sealed class HttpForwarder : IDisposable
                 continue;
             }
 
-            if (ContentHeaders.Contains(name))
+            // Single values (the common case) avoid boxing an enumerator per header.
+            System.Net.Http.Headers.HttpHeaders? target = ContentHeaders.Contains(name) ? request.Content?.Headers : request.Headers;
+            if (target is null)
             {
-                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
                 continue;
             }
 
-            request.Headers.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+            if (values.Count == 1)
+            {
+                target.TryAddWithoutValidation(name, values.ToString());
+            }
+            else
+            {
+                target.TryAddWithoutValidation(name, (IEnumerable<string>)values);
+            }
         }
 
         // The handler sees the address the client used (links, redirects, OAuth callbacks built from Host).
