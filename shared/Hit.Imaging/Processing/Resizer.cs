@@ -85,6 +85,30 @@ public static class Resizer
         int w = source.Width;
         switch (source.Format)
         {
+            case PixelFormat.Rgba32 when Vector128.IsHardwareAccelerated:
+                {
+                    // Premultiply: (r, g, b, a) · (a/255, a/255, a/255, 1), one pixel per vector.
+                    ref byte src = ref MemoryMarshal.GetReference(row);
+                    ref float d = ref MemoryMarshal.GetArrayDataReference(dst);
+                    var inv255 = Vector128.Create(1f / 255f);
+                    var keepAlpha = Vector128.Create(0, 0, 0, -1).AsSingle();
+                    for (int x = 0; x < w; x++)
+                    {
+                        uint packed = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref src, x * 4));
+                        var px = Vector128.ConvertToSingle(Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalar(packed).AsByte())).AsInt32());
+                        if (alpha)
+                        {
+                            var f = Vector128.Create(px.GetElement(3)) * inv255;
+                            f = Vector128.ConditionalSelect(keepAlpha, Vector128<float>.One, f);
+                            px *= f;
+                        }
+
+                        px.StoreUnsafe(ref d, (nuint)(x * 4));
+                    }
+
+                    break;
+                }
+
             case PixelFormat.Rgba32:
                 for (int x = 0; x < w; x++)
                 {

@@ -35,7 +35,7 @@ public static class Thumbnailer
             var rect = new RectangleF(plan.Source.X * fx, plan.Source.Y * fy, plan.Source.Width * fx, plan.Source.Height * fy);
             var resized = decoded.Width == plan.Width && decoded.Height == plan.Height && rect.Width == decoded.Width && rect.Height == decoded.Height
                 ? decoded
-                : Resizer.Resize(decoded, plan.Width, plan.Height, options.Filter, rect, cancellationToken);
+                : Resample(decoded, plan, rect, options.Filter, cancellationToken);
             var format = options.Format switch
             {
                 ThumbnailFormat.Jpeg => ImageFormat.Jpeg,
@@ -92,6 +92,23 @@ public static class Thumbnailer
 
             buffer.Write(chunk, 0, n);
         }
+    }
+
+    /// <summary>
+    /// Large reductions (≥ 3× on both axes, e.g. a 2000 px PNG to 256 px) first box-filter to twice
+    /// the target size and then apply the chosen kernel for the last 2×, as libvips does (shrink then
+    /// reduce): same visual quality, a fraction of the kernel taps.
+    /// </summary>
+    private static PixelBuffer Resample(PixelBuffer source, SizePlan plan, RectangleF rect, ResizeFilter filter, CancellationToken cancellationToken)
+    {
+        const int BoxThreshold = 3;
+        if (filter != ResizeFilter.Box && rect.Width >= plan.Width * BoxThreshold && rect.Height >= plan.Height * BoxThreshold)
+        {
+            var shrunk = Resizer.Resize(source, plan.Width * 2, plan.Height * 2, ResizeFilter.Box, rect, cancellationToken);
+            return Resizer.Resize(shrunk, plan.Width, plan.Height, filter, null, cancellationToken);
+        }
+
+        return Resizer.Resize(source, plan.Width, plan.Height, filter, rect, cancellationToken);
     }
 
     private static void Validate(ThumbnailOptions options)
