@@ -25,6 +25,7 @@ public sealed class LocalGatewayTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/echo/a%2Fb?x=1&y=2", response.Headers.GetValues("X-Req-Target").Single());
+        Assert.Equal("/pingpong", response.Headers.GetValues("X-Req-X-Forwarded-Prefix").Single());
         Assert.Equal([1, 2, 3], await response.Content.ReadAsByteArrayAsync());
 
         var index = await client.GetFromJsonAsync<JsonObject>("/");

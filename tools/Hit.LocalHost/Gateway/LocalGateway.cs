@@ -86,7 +86,11 @@ public sealed partial class LocalGateway : IAsyncDisposable
         }
 
         var rest = end < 0 ? "/" : target[end] == '?' ? "/" + target[end..] : target[end..];
-        await _forwarder.ForwardAsync(context, destination, rest, decorate: null, context.RequestAborted).ConfigureAwait(false);
+        var prefix = end < 0 ? target : target[..end];
+        await _forwarder.ForwardAsync(context, destination, rest,
+            // Lets a handler build absolute links that include the app segment it never sees in its path.
+            request => request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", prefix),
+            context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteIndexAsync(HttpContext context)

@@ -11,11 +11,12 @@ namespace Hit.LocalHost.Http;
 /// </summary>
 internal sealed class HttpForwarder : IDisposable
 {
-    // RFC 9110 §7.6.1 connection-specific fields, plus Host which is rebuilt for the destination.
+    // RFC 9110 §7.6.1 connection-specific fields. Expect is answered by Kestrel on the client side already;
+    // passing it on would make HttpClient wait for a second 100-continue.
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-        "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+        "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Expect",
     };
 
     private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase)
