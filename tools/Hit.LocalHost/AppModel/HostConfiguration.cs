@@ -10,6 +10,9 @@ internal sealed record HostConfiguration
     public string? WorkingDirectory { get; init; }
     public required IReadOnlyList<string> Arguments { get; init; }
     public bool EnableForwardingHttpRequest { get; init; }
+
+    /// <summary>customHandler.port (2025): a fixed handler port instead of a free one.</summary>
+    public int? Port { get; init; }
     public TimeSpan InitializationTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan? FunctionTimeout { get; init; }
     public string RoutePrefix { get; init; } = "api";
@@ -46,6 +49,7 @@ internal sealed record HostConfiguration
             WorkingDirectory = description.GetString("workingDirectory"),
             Arguments = arguments,
             EnableForwardingHttpRequest = customHandler.GetBool("enableForwardingHttpRequest") ?? false,
+            Port = customHandler.GetInt("port"),
             InitializationTimeout = customHandler.GetTimeSpan("initializationTimeout") ?? TimeSpan.FromSeconds(30),
             FunctionTimeout = root.GetTimeSpan("functionTimeout"),
             // A missing routePrefix means "api"; an explicit "" removes the prefix.

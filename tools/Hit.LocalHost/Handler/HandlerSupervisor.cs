@@ -38,7 +38,7 @@ internal sealed partial class HandlerSupervisor : IAsyncDisposable
         {
             Timeout = TimeSpan.FromSeconds(5),
         };
-        Port = GetFreeLoopbackPort();
+        Port = app.Host.Port ?? GetFreeLoopbackPort();
         // Last line of defence against orphans: if the owning process exits without StopAsync
         // (a test runner or the CLI ending abruptly), take the handler tree down with it.
         AppDomain.CurrentDomain.ProcessExit += OnOwnerExit;
@@ -198,7 +198,7 @@ internal sealed partial class HandlerSupervisor : IAsyncDisposable
                 using var response = await _probe.GetAsync(BaseAddress, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 break;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 if (stopwatch.Elapsed > _app.Host.InitializationTimeout)
                 {
