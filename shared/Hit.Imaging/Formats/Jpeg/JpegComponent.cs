@@ -29,7 +29,7 @@ internal sealed class JpegComponent
     /// <summary>Progressive only: the kept S×S coefficients of each block.</summary>
     public short[]? Coeffs { get; set; }
 
-    /// <summary>Progressive only: which of all 64 coefficients (natural order) are non-zero, for refinement scans.</summary>
+    /// <summary>Progressive only: which of all 64 coefficients (zig-zag order) are non-zero, for refinement scans.</summary>
     public ulong[]? Nonzero { get; set; }
 
     /// <summary>Decoded samples at the scaled size, <see cref="PlaneStride"/> = BlocksPerLineMcu × S.</summary>

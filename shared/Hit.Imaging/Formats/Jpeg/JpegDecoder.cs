@@ -624,8 +624,7 @@ internal sealed class JpegDecoder
             }
 
             int value = reader.Receive(size) * (1 << ctx.Al);
-            int natural = JpegConstants.ZigZag[k];
-            nonzero |= 1UL << natural;
+            nonzero |= 1UL << k;
             int slot = slots[k];
             if (slot >= 0)
             {
@@ -673,8 +672,7 @@ internal sealed class JpegDecoder
                 // Advance over already-non-zero coefficients (refining each) and r zero ones.
                 do
                 {
-                    int natural = JpegConstants.ZigZag[k];
-                    if ((nonzero & (1UL << natural)) != 0)
+                    if ((nonzero & (1UL << k)) != 0)
                     {
                         if (reader.ReadBit() != 0)
                         {
@@ -702,8 +700,7 @@ internal sealed class JpegDecoder
                         ThrowHelper.Corrupt("AC refinement runs past the spectral band");
                     }
 
-                    int natural = JpegConstants.ZigZag[k];
-                    nonzero |= 1UL << natural;
+                    nonzero |= 1UL << k;
                     int slot = slots[k];
                     if (slot >= 0)
                     {
@@ -715,12 +712,20 @@ internal sealed class JpegDecoder
 
         if (_eobrun > 0)
         {
-            for (; k <= se; k++)
+            // Inside an EOB run only already-non-zero coefficients get a correction bit; visit just
+            // those (the mask is in zig-zag order, so set bits come out in band order).
+            if (k <= se)
             {
-                int natural = JpegConstants.ZigZag[k];
-                if ((nonzero & (1UL << natural)) != 0 && reader.ReadBit() != 0)
+                ulong band = (se == 63 ? ulong.MaxValue : (1UL << (se + 1)) - 1) & ~((1UL << k) - 1);
+                ulong pending = nonzero & band;
+                while (pending != 0)
                 {
-                    Refine(coeffs, slots[k], p1, m1);
+                    int kk = System.Numerics.BitOperations.TrailingZeroCount(pending);
+                    pending &= pending - 1;
+                    if (reader.ReadBit() != 0)
+                    {
+                        Refine(coeffs, slots[kk], p1, m1);
+                    }
                 }
             }
 
