@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(LocalHost.Benchmarks.CounterIncrementBenchmarks).Assembly).Run(args);
