@@ -46,6 +46,10 @@ public static class FunctionsApp
         });
 
         builder.Services.AddHitProblemDetails();
+        // Schemes are added by the features that need them (Hit access tokens, HMAC signatures); the pipeline
+        // always authenticates before tenancy so an authenticated caller's `ns` claim decides the namespace.
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization();
         builder.Services.AddHitTenancy();
         builder.Services.AddHitHealth();
         builder.Services.AddOpenApi();
@@ -75,6 +79,8 @@ public static class FunctionsApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseHitTenancy();
 
         app.MapHostProbe();
