@@ -1,3 +1,4 @@
+using Hit.Cli.Repo;
 using YamlDotNet.RepresentationModel;
 
 namespace Infra.Tests.Consistency;

@@ -1,3 +1,5 @@
+using Hit.Cli.Repo;
+
 namespace Infra.Tests.Consistency;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Infra.Tests.Consistency;
 public sealed class CheckerTests
 {
     private static readonly InfraSources Real = InfraSources.Load(RepoRoot.Path);
-    private static readonly IReadOnlyList<ModuleManifest> RealManifests = ModuleManifest.LoadAll(RepoRoot.Path);
+    private static readonly IReadOnlyList<ModuleManifest> RealManifests = Manifests.LoadAll(RepoRoot.Path);
 
     private static readonly ModuleManifest Files = ModuleManifest.Parse(Samples.FilesYaml, "Files");
     private static readonly ModuleManifest Payments = ModuleManifest.Parse(Samples.PaymentsYaml, "Payments");

@@ -1,3 +1,4 @@
+using Hit.Cli.Repo;
 using System.Text.RegularExpressions;
 
 namespace Infra.Tests.Consistency;

@@ -6,7 +6,7 @@ public sealed class RepositoryConsistencyTests
     [Fact]
     public void Repository_ManifestsAndBicep_AreConsistent()
     {
-        var manifests = ModuleManifest.LoadAll(RepoRoot.Path);
+        var manifests = Manifests.LoadAll(RepoRoot.Path);
         var problems = ConsistencyChecker.Check(InfraSources.Load(RepoRoot.Path), manifests);
 
         Assert.NotEmpty(manifests);

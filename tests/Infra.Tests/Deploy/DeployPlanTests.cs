@@ -114,7 +114,7 @@ public sealed class DeployPlanTests
     [Fact]
     public void DryRun_RepositoryApps_EachGetsAZipUploadAndSync()
     {
-        var apps = ModuleManifest.LoadAll(RepoRoot.Path).Select(m => new DeployApp(m.Name, m.Folder)).ToArray();
+        var apps = Manifests.LoadAll(RepoRoot.Path).Select(m => new DeployApp(m.Name, m.Folder)).ToArray();
 
         var steps = DeployPlan.DryRun(Options(false, apps));
 

@@ -3,14 +3,26 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace Hit.Cli.Repo;
 
-/// <summary>One app, from <c>functions/&lt;App&gt;/hit-module.yaml</c>.</summary>
-internal sealed class ModuleManifest
+/// <summary>
+/// One app, from <c>functions/&lt;App&gt;/hit-module.yaml</c>: what it is and which platform resources it touches.
+/// The CLI builds and runs apps from it; the infra consistency tests check the Bicep against it.
+/// </summary>
+public sealed class ModuleManifest
 {
     public string Name { get; set; } = "";
 
     public string Project { get; set; } = "";
 
     public string Description { get; set; } = "";
+
+    public CosmosSection Cosmos { get; set; } = new();
+
+    public StorageSection Storage { get; set; } = new();
+
+    [YamlMember(Alias = "webpubsub")]
+    public WebPubSubSection WebPubSub { get; set; } = new();
+
+    public List<SettingSpec> Settings { get; set; } = [];
 
     /// <summary>Folder under <c>functions/</c> (and under <c>artifacts/apps/</c>).</summary>
     [YamlIgnore]
@@ -26,7 +38,15 @@ internal sealed class ModuleManifest
         .IgnoreUnmatchedProperties()
         .Build();
 
-    public static IReadOnlyList<ModuleManifest> LoadAll(Repository repo)
+    /// <summary>Parses one manifest; <paramref name="folder"/> is the app's folder under <c>functions/</c>.</summary>
+    public static ModuleManifest Parse(string yaml, string folder)
+    {
+        var manifest = Yaml.Deserialize<ModuleManifest?>(yaml) ?? new ModuleManifest();
+        manifest.Folder = folder;
+        return manifest;
+    }
+
+    internal static IReadOnlyList<ModuleManifest> LoadAll(Repository repo)
     {
         if (!System.IO.Directory.Exists(repo.FunctionsDir))
         {
@@ -42,8 +62,7 @@ internal sealed class ModuleManifest
                 continue;
             }
 
-            var module = Yaml.Deserialize<ModuleManifest>(File.ReadAllText(file)) ?? throw new CliException($"{file} is empty.");
-            module.Folder = Path.GetFileName(dir);
+            var module = Parse(File.ReadAllText(file), Path.GetFileName(dir));
             module.Directory = dir;
             if (string.IsNullOrWhiteSpace(module.Name) || string.IsNullOrWhiteSpace(module.Project) || !File.Exists(module.ProjectPath))
             {
@@ -57,7 +76,7 @@ internal sealed class ModuleManifest
     }
 
     /// <summary>Selects apps by name or folder (case-insensitive); none named = all.</summary>
-    public static IReadOnlyList<ModuleManifest> Select(IReadOnlyList<ModuleManifest> all, IReadOnlyCollection<string> names)
+    internal static IReadOnlyList<ModuleManifest> Select(IReadOnlyList<ModuleManifest> all, IReadOnlyCollection<string> names)
     {
         if (names.Count == 0)
         {
@@ -75,4 +94,57 @@ internal sealed class ModuleManifest
 
     private static bool Matches(ModuleManifest module, string name) =>
         module.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || module.Folder.Equals(name, StringComparison.OrdinalIgnoreCase);
+
+    public sealed class CosmosSection
+    {
+        public List<CosmosContainer> Containers { get; set; } = [];
+    }
+
+    public sealed class CosmosContainer
+    {
+        public string Name { get; set; } = "";
+
+        /// <summary>Per-item TTL enabled on the container (idempotency keys, sessions).</summary>
+        public bool Ttl { get; set; }
+    }
+
+    public sealed class StorageSection
+    {
+        public QueueSection Queues { get; set; } = new();
+
+        public BlobSection Blobs { get; set; } = new();
+    }
+
+    public sealed class QueueSection
+    {
+        /// <summary>Queues the app's queue triggers read.</summary>
+        public List<string> Trigger { get; set; } = [];
+
+        /// <summary>Queues the app sends to.</summary>
+        public List<string> Send { get; set; } = [];
+    }
+
+    public sealed class BlobSection
+    {
+        /// <summary>Containers whose blob triggers fire.</summary>
+        public List<string> Trigger { get; set; } = [];
+
+        /// <summary>Containers the app reads and writes.</summary>
+        public List<string> ReadWrite { get; set; } = [];
+    }
+
+    public sealed class WebPubSubSection
+    {
+        public List<string> Hubs { get; set; } = [];
+    }
+
+    /// <summary>A setting the app requires on start: a literal <c>value</c> or where it comes <c>from</c>.</summary>
+    public sealed class SettingSpec
+    {
+        public string Name { get; set; } = "";
+
+        public string? From { get; set; }
+
+        public string? Value { get; set; }
+    }
 }
