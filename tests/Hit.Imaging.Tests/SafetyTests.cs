@@ -63,6 +63,30 @@ public sealed class SafetyTests
     }
 
     [Fact]
+    public void JpegScanBomb_TooManyScans_IsRejected()
+    {
+        // Repeat the first scan (its header and entropy data) 200 times before EOI.
+        var data = C.Bytes("jprog420.jpg");
+        int sos = data.AsSpan().IndexOf([(byte)0xFF, (byte)0xDA]);
+        int next = sos + 2;
+        while (!(data[next] == 0xFF && data[next + 1] != 0 && data[next + 1] is < 0xD0 or > 0xD7 && next > sos + 2))
+        {
+            next++;
+        }
+
+        var scan = data.AsSpan(sos, next - sos).ToArray();
+        var bomb = new List<byte>(data.AsSpan(0, next).ToArray());
+        for (int i = 0; i < 200; i++)
+        {
+            bomb.AddRange(scan);
+        }
+
+        bomb.AddRange([0xFF, 0xD9]);
+        var ex = Assert.Throws<ImageFormatException>(() => ImageDecoder.Decode(bomb.ToArray()));
+        Assert.Equal(ImageErrorReason.LimitExceeded, ex.Reason);
+    }
+
+    [Fact]
     public void ZlibBomb_OnlyTheDeclaredBytesAreInflated()
     {
         // 16×16 gray declared, but the IDAT inflates to 64 MiB of zeros: decoding must stop at 16 rows.

@@ -31,6 +31,9 @@ internal sealed class JpegDecoder
     private int _orientation = 1;
     private int _scale = 8;
     private int _eobrun;
+    private int _scans;
+
+    private const int MaxScans = 100;
 
     private JpegDecoder(byte[] data, ImagingLimits limits)
     {
@@ -217,6 +220,14 @@ internal sealed class JpegDecoder
                     }
 
                     scanSeen = true;
+
+                    // Each scan walks every block, so thousands of tiny scans in a small file would
+                    // be a CPU bomb; real encoders write about 10 (libjpeg's default script).
+                    if (++_scans > MaxScans)
+                    {
+                        ThrowHelper.Limit($"JPEG has more than {MaxScans} scans");
+                    }
+
                     pos = DecodeScan(segment, pos + length, cancellationToken);
                     continue;
                 default:
