@@ -11,9 +11,12 @@ public sealed class Corpus
 {
     private static readonly Lazy<Corpus> Shared = new(() => new Corpus(), LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private const string Prefix = "hit-imaging-corpus-";
+
     private Corpus()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "hit-imaging-corpus-" + Guid.NewGuid().ToString("N"));
+        RemoveStaleCorpora();
+        Directory = Path.Combine(Path.GetTempPath(), Prefix + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(Directory);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -108,6 +111,32 @@ public sealed class Corpus
     }
 
     public static Corpus Instance => Shared.Value;
+
+    /// <summary>
+    /// The test host may be torn down before ProcessExit finishes deleting, so each run also removes
+    /// corpora older than an hour (never a concurrent run's fresh one).
+    /// </summary>
+    private static void RemoveStaleCorpora()
+    {
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            try
+            {
+                if (System.IO.Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddHours(-1))
+                {
+                    System.IO.Directory.Delete(dir, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Another run may be deleting it at the same time.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to delete.
+            }
+        }
+    }
 
     public string Directory { get; }
 
