@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using Hit.Platform.Tenancy;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Hit.Platform.Auth.Jwt;
+
+/// <summary>The outcome of validating a Hit access token: the caller's identity, or why it was refused.</summary>
+public sealed record HitTokenValidation(ClaimsIdentity? Identity, string? Error)
+{
+    public bool IsValid => Identity is not null;
+}
+
+/// <summary>
+/// Validates Hit access tokens locally: ES256 only, a <c>kid</c> the JWKS publishes, the configured issuer and
+/// audience, <c>exp</c>/<c>nbf</c> with a small skew, type <c>at+jwt</c>, and the claims every token carries.
+/// No call to the auth app per request (keys come from <see cref="HitJwksCache"/>).
+/// </summary>
+public sealed class HitTokenValidator
+{
+    /// <summary>The JWT <c>typ</c> of Hit access tokens (RFC 9068); an id_token or any other JWT is refused.</summary>
+    public const string TokenType = "at+jwt";
+
+    // Real tokens are well under 1 KiB; the cap keeps parsing cost bounded for garbage.
+    private const int MaxTokenLength = 8 * 1024;
+
+    private static readonly string[] RequiredClaims = [HitClaims.Subject, HitClaims.Namespace, HitClaims.SessionId];
+
+    private readonly HitJwksCache _keys;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly TokenValidationParameters _parameters;
+
+    public HitTokenValidator(HitJwksCache keys, IOptions<HitJwtOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _keys = keys;
+        var o = options.Value;
+        _parameters = new TokenValidationParameters
+        {
+            ValidIssuer = o.Issuer,
+            ValidAudience = o.Audience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ClockSkew = o.ClockSkew,
+            // The algorithm is pinned: "none", HS256 and RS256 never reach signature checking.
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            ValidTypes = [TokenType],
+            TryAllIssuerSigningKeys = false,
+            // Keys are resolved by kid from the cache only (FindAsync already ran, so this is a lookup).
+            IssuerSigningKeyResolver = (_, _, kid, _) => kid is not null && _keys.TryGetCached(kid) is { } key ? [key] : [],
+            LifetimeValidator = (notBefore, expires, _, p) => ValidateLifetime(notBefore, expires, p.ClockSkew, time.GetUtcNow().UtcDateTime),
+            NameClaimType = HitClaims.Subject,
+            AuthenticationType = HitJwtDefaults.AuthenticationScheme,
+        };
+    }
+
+    public async Task<HitTokenValidation> ValidateAsync(string token, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !_handler.CanReadToken(token))
+        {
+            return new(null, "The token is not a JWT.");
+        }
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = _handler.ReadJsonWebToken(token);
+        }
+        catch (ArgumentException)
+        {
+            return new(null, "The token is not a JWT.");
+        }
+
+        if (jwt.Alg != SecurityAlgorithms.EcdsaSha256)
+        {
+            return new(null, "The token algorithm is not ES256.");
+        }
+
+        if (string.IsNullOrEmpty(jwt.Kid) || await _keys.FindAsync(jwt.Kid, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return new(null, "The token's signing key is unknown.");
+        }
+
+        var result = await _handler.ValidateTokenAsync(jwt, _parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return new(null, Describe(result.Exception));
+        }
+
+        var identity = result.ClaimsIdentity;
+        foreach (var claim in RequiredClaims)
+        {
+            if (string.IsNullOrEmpty(identity.FindFirst(claim)?.Value))
+            {
+                return new(null, $"The token has no '{claim}' claim.");
+            }
+        }
+
+        if (!TenantNamespace.IsValid(identity.FindFirst(HitClaims.Namespace)?.Value))
+        {
+            return new(null, "The token's namespace is invalid.");
+        }
+
+        return new(identity, null);
+    }
+
+    private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTime now) =>
+        expires is { } exp && now < exp.Add(skew) ? (notBefore is not { } nbf || nbf.Subtract(skew) <= now) : false;
+
+    private static string Describe(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => "The token has expired.",
+        SecurityTokenNotYetValidException => "The token is not valid yet.",
+        SecurityTokenInvalidLifetimeException => "The token is expired or not valid yet.",
+        SecurityTokenInvalidIssuerException => "The token's issuer is not accepted.",
+        SecurityTokenInvalidAudienceException => "The token's audience is not accepted.",
+        SecurityTokenInvalidTypeException => "The token is not an access token.",
+        SecurityTokenInvalidAlgorithmException => "The token algorithm is not ES256.",
+        SecurityTokenSignatureKeyNotFoundException => "The token's signing key is unknown.",
+        SecurityTokenInvalidSignatureException => "The token signature is invalid.",
+        _ => "The token is invalid.",
+    };
+}
+
+/// <summary>Claim names of Hit access tokens.</summary>
+public static class HitClaims
+{
+    public const string Subject = "sub";
+    public const string Namespace = TenantNamespace.ClaimType;
+    public const string Email = "email";
+    public const string SessionId = "sid";
+}
