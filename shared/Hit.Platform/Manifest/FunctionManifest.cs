@@ -110,6 +110,14 @@ public static partial class FunctionManifest
 
     internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
+    /// <summary>
+    /// The route a function mapped at <c>/</c> is declared with. The Functions host treats an empty <c>route</c> as
+    /// "use the function name" (azure-functions-host#4638, Azure-Functions#2473), so <c>""</c> would publish the app
+    /// root at <c>/{FunctionName}</c>. An optional parameter that can only be empty matches exactly the root and
+    /// nothing else, in the host's router and in ASP.NET Core's alike.
+    /// </summary>
+    public const string RootRoute = "{ignored:maxlength(0)?}";
+
     private static JsonObject HttpJson(string rawRoute, IReadOnlyList<string> methods)
     {
         var trigger = new JsonObject
@@ -124,7 +132,8 @@ public static partial class FunctionManifest
             trigger["methods"] = new JsonArray([.. methods.Select(m => (JsonNode)m.ToLowerInvariant())]);
         }
 
-        trigger["route"] = rawRoute.Trim('/');
+        var route = rawRoute.Trim('/');
+        trigger["route"] = route.Length == 0 ? RootRoute : route;
         return new JsonObject
         {
             ["bindings"] = new JsonArray(trigger, new JsonObject { ["type"] = "http", ["direction"] = "out", ["name"] = "res" }),
