@@ -61,6 +61,27 @@ var apps = [
       { name: 'Cosmos__DatabaseName', value: 'hit' }
     ]
   }
+  {
+    name: 'auth'
+    folder: 'Auth'
+    deploymentContainer: 'deploy-auth'
+    cosmos: {
+      containers: [
+        { name: 'auth', ttl: true }
+      ]
+    }
+    storage: {
+      queues: { trigger: [], send: [ 'email' ] }
+      blobs: { trigger: [], readWrite: [] }
+    }
+    webpubsub: { hubs: [] }
+    settings: [
+      { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
+      { name: 'Cosmos__DatabaseName', value: 'hit' }
+      { name: 'HitAuth__Issuer', from: 'gateway.url' }
+      { name: 'HitAuth__Audience', value: 'hit' }
+    ]
+  }
 ]
 
 // Shared data resources the apps may declare. Poison queues (<queue>-poison) are created by the runtime.

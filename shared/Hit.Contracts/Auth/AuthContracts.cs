@@ -11,7 +11,7 @@ public sealed record CredentialsRequest(string? Email, string? Password);
 /// <param name="Namespace">The tenant namespace the account lives in.</param>
 /// <param name="EmailVerified">True once the email was confirmed (link or a provider's verified email).</param>
 /// <param name="CreatedAt">When the account was created.</param>
-public sealed record UserResponse(string Id, string Email, string Namespace, bool EmailVerified, DateTimeOffset CreatedAt);
+public sealed record AccountResponse(string Id, string Email, string Namespace, bool EmailVerified, DateTimeOffset CreatedAt);
 
 /// <summary>A new session: a short-lived ES256 access token and an opaque, single-use refresh token.</summary>
 public sealed record TokenResponse(
@@ -19,7 +19,7 @@ public sealed record TokenResponse(
     string TokenType,
     int ExpiresIn,
     string RefreshToken,
-    UserResponse User);
+    AccountResponse User);
 
 /// <summary><c>POST /auth/refresh</c>.</summary>
 public sealed record RefreshRequest(string? RefreshToken);

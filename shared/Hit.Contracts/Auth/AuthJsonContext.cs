@@ -11,7 +11,7 @@ namespace Hit.Contracts.Auth;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 
 [JsonSerializable(typeof(CredentialsRequest))]
-[JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(VerifyTokenRequest))]

@@ -1,0 +1,148 @@
+using Hit.Auth.Accounts;
+using Hit.Auth.Http;
+using Hit.Auth.Safety;
+using Hit.Auth.Sessions;
+using Hit.Contracts.Auth;
+using Hit.Platform.Auth.Jwt;
+using Hit.Platform.Errors;
+using Hit.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace Hit.Auth.Mail;
+
+/// <summary>Email verification and password reset: single-use, expiring, hashed tokens delivered through the email queue.</summary>
+internal static partial class AccountMailFunctions
+{
+    public static IEndpointRouteBuilder MapAccountMailFunctions(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/auth").WithTags("Auth");
+        auth.MapPost("/email/verify", VerifyEmail).WithName(nameof(VerifyEmail))
+            .WithSummary("Confirms the email with the token from the verification mail.");
+        auth.MapPost("/email/resend", ResendVerification).WithName(nameof(ResendVerification)).RequireUser()
+            .RequireRateLimiting(AuthRateLimits.PasswordReset).WithSummary("Queues a new verification mail for the caller.");
+        auth.MapPost("/password/forgot", ForgotPassword).WithName(nameof(ForgotPassword)).RequireRateLimiting(AuthRateLimits.PasswordReset)
+            .WithSummary("Queues a reset mail when the account exists; the answer is the same either way.");
+        auth.MapPost("/password/reset", ResetPassword).WithName(nameof(ResetPassword)).RequireRateLimiting(AuthRateLimits.PasswordReset)
+            .WithSummary("Sets a new password with the token from the reset mail and revokes every session.");
+        return app;
+    }
+
+    internal static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> VerifyEmail(
+        HttpRequest request, TenantNamespace ns, OneTimeTokenStore tokens, AccountStore accounts, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.EmailTokenRequest, cancellationToken);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error.Field, error.Message, error.Code);
+        }
+
+        if (string.IsNullOrEmpty(body!.Token))
+        {
+            return Problems.BadRequest("token", "Token is required.");
+        }
+
+        var userId = await tokens.ConsumeAsync(ns.Value, TokenPurposes.VerifyEmail, body.Token, cancellationToken);
+        if (userId is null || await accounts.FindByUserIdAsync(ns.Value, userId, cancellationToken) is not { } account)
+        {
+            return InvalidToken();
+        }
+
+        account = await accounts.SetAsync(account, [PatchOperation.Set("/emailVerified", true)], cancellationToken);
+        return TypedResults.Ok(AccountService.ToResponse(account));
+    }
+
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> ResendVerification(
+        HitUser user, AccountStore accounts, AccountService service, CancellationToken cancellationToken)
+    {
+        if (await accounts.FindByUserIdAsync(user.Namespace, user.Id, cancellationToken) is not { } account)
+        {
+            return Problems.NotFound("The account no longer exists.");
+        }
+
+        if (!account.EmailVerified)
+        {
+            await service.SendVerificationAsync(account, cancellationToken);
+        }
+
+        return TypedResults.Accepted((string?)null, new AcceptedResponse("queued"));
+    }
+
+    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> ForgotPassword(
+        HttpRequest request, TenantNamespace ns, AccountStore accounts, OneTimeTokenStore tokens, AuthMailer mailer,
+        IOptions<AuthOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.ForgotPasswordRequest, cancellationToken);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error.Field, error.Message, error.Code);
+        }
+
+        if (!EmailAddress.TryNormalize(body!.Email, out var email, out var emailError))
+        {
+            return Problems.BadRequest("email", emailError);
+        }
+
+        if (await accounts.FindByEmailAsync(ns.Value, email, cancellationToken) is { } account)
+        {
+            var (token, expiresAt) = await tokens.CreateAsync(ns.Value, TokenPurposes.PasswordReset, account.UserId, options.Value.PasswordResetLifetime, cancellationToken);
+            await mailer.SendAsync(ns.Value, AuthEmailMessage.Templates.PasswordReset, account.Email, token, expiresAt, "reset-password", cancellationToken);
+        }
+        else
+        {
+            Log.ResetForUnknownEmail(loggers.CreateLogger(typeof(AccountMailFunctions).FullName!), ns.Value);
+        }
+
+        // Same status and body whether or not the account exists: the endpoint cannot be used to probe for emails.
+        return TypedResults.Accepted((string?)null, new AcceptedResponse("If an account exists for this email, a reset link has been sent."));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> ResetPassword(
+        HttpRequest request, TenantNamespace ns, OneTimeTokenStore tokens, AccountStore accounts, Passwords passwords,
+        SessionStore sessions, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.ResetPasswordRequest, cancellationToken);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error.Field, error.Message, error.Code);
+        }
+
+        if (string.IsNullOrEmpty(body!.Token))
+        {
+            return Problems.BadRequest("token", "Token is required.");
+        }
+
+        // The password is checked before the token is spent, so a rejected password does not burn the link.
+        if (!PasswordPolicy.IsAcceptable(body.Password, null, out var passwordError))
+        {
+            return Problems.BadRequest("password", passwordError);
+        }
+
+        var userId = await tokens.ConsumeAsync(ns.Value, TokenPurposes.PasswordReset, body.Token, cancellationToken);
+        if (userId is null || await accounts.FindByUserIdAsync(ns.Value, userId, cancellationToken) is not { } account)
+        {
+            return InvalidToken();
+        }
+
+        await accounts.SetAsync(account,
+        [
+            PatchOperation.Set("/passwordHash", passwords.Hash(body.Password)),
+            PatchOperation.Set("/failedLogins", 0),
+            PatchOperation.Set<DateTimeOffset?>("/lockedUntil", null),
+            // Receiving the reset mail proves control of the address.
+            PatchOperation.Set("/emailVerified", true),
+        ], cancellationToken);
+        await sessions.RevokeAllAsync(ns.Value, userId, "password_reset", cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult InvalidToken() =>
+        Problems.Create(StatusCodes.Status400BadRequest, AuthProblemCodes.InvalidOneTimeToken, "The link is invalid, expired or already used.", "token");
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Password reset requested for an unknown email in namespace {Namespace}.")]
+        public static partial void ResetForUnknownEmail(ILogger logger, string @namespace);
+    }
+}

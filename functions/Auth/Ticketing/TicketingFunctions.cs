@@ -1,0 +1,140 @@
+using Hit.Auth.Accounts;
+using Hit.Auth.Http;
+using Hit.Auth.Safety;
+using Hit.Auth.Sessions;
+using Hit.Contracts.Auth;
+using Hit.Platform.Auth.Jwt;
+using Hit.Platform.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Hit.Auth.Ticketing;
+
+/// <summary>
+/// The ticketing seed's user routes, on the same accounts and sessions as <c>/auth</c>. Their errors keep the
+/// seed's shape, <c>{errors:[{message, field?}]}</c>, instead of ProblemDetails. The token is the Hit access token.
+/// </summary>
+internal static class TicketingFunctions
+{
+    public static IEndpointRouteBuilder MapTicketingFunctions(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/api/users").WithTags("Ticketing");
+        users.MapPost("/signup", TicketingSignUp).WithName(nameof(TicketingSignUp)).RequireRateLimiting(AuthRateLimits.Register)
+            .WithSummary("Creates an account → {user:{id,email}, token}.");
+        users.MapPost("/signin", TicketingSignIn).WithName(nameof(TicketingSignIn)).RequireRateLimiting(AuthRateLimits.Login)
+            .WithSummary("Signs in → {user:{id,email}, token}.");
+        users.MapPost("/signout", TicketingSignOut).WithName(nameof(TicketingSignOut))
+            .WithSummary("Revokes the bearer token's session.");
+        users.MapGet("/currentuser", TicketingCurrentUser).WithName(nameof(TicketingCurrentUser))
+            .WithSummary("The signed-in user, or null.");
+        // Unknown routes under the seed's prefix answer in the seed's shape too.
+        users.MapMethods("/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], TicketingNotFound).WithName(nameof(TicketingNotFound))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    internal static async Task<Results<Created<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignUp(
+        HttpRequest request, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.TicketingCredentials, cancellationToken);
+        if (error is not null)
+        {
+            return Errors(StatusCodes.Status400BadRequest, new TicketingError(error.Message, error.Field));
+        }
+
+        if (AccountService.Validate(body!.Email, body.Password, out var email) is { Count: > 0 } invalid)
+        {
+            return Errors(StatusCodes.Status400BadRequest, [.. invalid.Select(e => new TicketingError(e.Message, e.Field))]);
+        }
+
+        var (outcome, account) = await service.RegisterAsync(ns.Value, email!, body.Password!, cancellationToken);
+        if (outcome == CreateAccountOutcome.EmailTaken)
+        {
+            return Errors(StatusCodes.Status400BadRequest, new TicketingError("Email in use", "email"));
+        }
+
+        var session = await service.StartSessionAsync(account!, cancellationToken);
+        return TypedResults.Created("/api/users/currentuser", new TicketingAuthResponse(new TicketingUser(account!.UserId, account.Email), session.AccessToken));
+    }
+
+    internal static async Task<Results<Ok<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignIn(
+        HttpRequest request, HttpContext context, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.TicketingCredentials, cancellationToken);
+        if (error is not null)
+        {
+            return Errors(StatusCodes.Status400BadRequest, new TicketingError(error.Message, error.Field));
+        }
+
+        var missing = new List<TicketingError>();
+        if (string.IsNullOrWhiteSpace(body!.Email))
+        {
+            missing.Add(new("Email must be valid", "email"));
+        }
+
+        if (string.IsNullOrEmpty(body.Password))
+        {
+            missing.Add(new("You must supply a password", "password"));
+        }
+
+        if (missing.Count > 0)
+        {
+            return Errors(StatusCodes.Status400BadRequest, [.. missing]);
+        }
+
+        var result = await service.SignInAsync(ns.Value, body.Email, body.Password, cancellationToken);
+        switch (result.Status)
+        {
+            case SignInStatus.Locked:
+                context.Response.Headers.RetryAfter = RetryAfter.Seconds(result.RetryAfter);
+                return Errors(StatusCodes.Status429TooManyRequests, new TicketingError("Too many failed sign-ins; try again later"));
+            case SignInStatus.InvalidCredentials:
+                return Errors(StatusCodes.Status400BadRequest, new TicketingError("Invalid credentials"));
+        }
+
+        var session = await service.StartSessionAsync(result.Account!, cancellationToken);
+        return TypedResults.Ok(new TicketingAuthResponse(new TicketingUser(result.Account!.UserId, result.Account.Email), session.AccessToken));
+    }
+
+    internal static async Task<Results<Ok<TicketingCurrentUserResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignOut(
+        HitUser? user, HttpRequest request, SessionStore sessions, CancellationToken cancellationToken)
+    {
+        if (user is null)
+        {
+            return Errors(StatusCodes.Status401Unauthorized, new TicketingError("Not authorized"));
+        }
+
+        if (!SameNamespace(request, user))
+        {
+            return Errors(StatusCodes.Status403Forbidden, new TicketingError("The token belongs to another namespace"));
+        }
+
+        if (await sessions.FindAsync(user.Namespace, user.Id, user.SessionId, cancellationToken) is { } session)
+        {
+            await sessions.RevokeAsync(session, "signout", cancellationToken);
+        }
+
+        return TypedResults.Ok(new TicketingCurrentUserResponse(null));
+    }
+
+    internal static async Task<Ok<TicketingCurrentUserResponse>> TicketingCurrentUser(
+        HitUser? user, HttpRequest request, SessionStore sessions, CancellationToken cancellationToken)
+    {
+        // Signed out (revoked session) reads as no user even while the token has not expired.
+        var current = user is not null && SameNamespace(request, user) && await sessions.IsActiveAsync(user.Namespace, user.Id, user.SessionId, cancellationToken)
+            ? new TicketingUser(user.Id, user.Email)
+            : null;
+        return TypedResults.Ok(new TicketingCurrentUserResponse(current));
+    }
+
+    internal static JsonHttpResult<TicketingErrorResponse> TicketingNotFound() =>
+        Errors(StatusCodes.Status404NotFound, new TicketingError("Not Found"));
+
+    private static bool SameNamespace(HttpRequest request, HitUser user)
+    {
+        var header = request.Headers[TenantNamespace.HeaderName].ToString();
+        return header.Length == 0 || header == user.Namespace;
+    }
+
+    private static JsonHttpResult<TicketingErrorResponse> Errors(int status, params TicketingError[] errors) =>
+        TypedResults.Json(new TicketingErrorResponse(errors), AuthJsonContext.Default.TicketingErrorResponse, statusCode: status);
+}

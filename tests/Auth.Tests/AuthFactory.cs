@@ -1,0 +1,131 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hit.Contracts.Auth;
+using Hit.Platform.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Auth.Tests;
+
+/// <summary>
+/// The auth app in-process against the real Cosmos server and Azurite the test run started. Each factory has its
+/// own mail queue; <paramref name="settings"/> override the defaults (a class that rotates keys also gets its own
+/// database, so it cannot disturb tokens other classes hold).
+/// </summary>
+public class AuthFactory : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    public const string CosmosKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+    public const string Issuer = "https://auth.hit.test";
+    public const string Audience = "hit";
+
+    public AuthFactory()
+    {
+    }
+
+    protected AuthFactory(IReadOnlyDictionary<string, string?> settings, string database = "hit-auth-tests")
+    {
+        _settings = settings;
+        Database = database;
+    }
+
+    public string Database { get; } = "hit-auth-tests";
+
+    public static string CosmosEndpoint => Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/";
+
+    public static string StorageConnection => Environment.GetEnvironmentVariable("HIT_STORAGE_CONNECTION") ?? "UseDevelopmentStorage=true";
+
+    public string EmailQueue { get; } = "email-test-" + Guid.NewGuid().ToString("N")[..20];
+
+    public static Dictionary<string, string?> BaseSettings(string emailQueue, string database) => new()
+    {
+        ["Cosmos:Endpoint"] = CosmosEndpoint,
+        ["Cosmos:Key"] = CosmosKey,
+        ["Cosmos:Local"] = "true",
+        ["Cosmos:CreateResources"] = "true",
+        ["Cosmos:DatabaseName"] = database,
+        ["AzureWebJobsStorage"] = StorageConnection,
+        ["Auth:KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
+        ["Auth:PasswordIterations"] = "100000",
+        ["Auth:EmailQueue"] = emailQueue,
+        ["Auth:RateLimits:TrustForwardedFor"] = "true",
+        ["Auth:RateLimits:LoginPerMinute"] = "1000",
+        ["Auth:RateLimits:RegisterPerMinute"] = "1000",
+        ["Auth:RateLimits:RefreshPerMinute"] = "1000",
+        ["Auth:RateLimits:PasswordResetPerMinute"] = "1000",
+        ["HitAuth:Issuer"] = Issuer,
+        ["HitAuth:Audience"] = Audience,
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in BaseSettings(EmailQueue, Database))
+        {
+            builder.UseSetting(key, value);
+        }
+
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public static string NewNamespace() => "t-" + Guid.NewGuid().ToString("N")[..16];
+
+    public static string NewEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
+
+    /// <summary>A client in namespace <paramref name="ns"/> from its own client address (so per-IP limits never collide).</summary>
+    public HttpClient Client(string ns, string? bearer = null, string? ip = null)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", ip ?? RandomIp());
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    public static string RandomIp() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
+    public async Task<TokenResponse> RegisterAsync(string ns, string email, string password = "correct horse battery")
+    {
+        using var client = Client(ns);
+        using var response = await client.PostAsJsonAsync("/auth/register", new { email, password });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))!;
+    }
+
+    /// <summary>Every message on this factory's mail queue, decoded (peeked: they stay for other assertions).</summary>
+    public async Task<IReadOnlyList<AuthEmailMessage>> MailsAsync()
+    {
+        var queue = Services.GetRequiredService<QueueServiceClient>().GetQueueClient(EmailQueue);
+        var peeked = await queue.PeekMessagesAsync(32);
+        return [.. peeked.Select(m => JsonSerializer.Deserialize(m.Body!.ToString(), AuthJsonContext.Default.AuthEmailMessage)!)];
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            try
+            {
+                Services.GetRequiredService<QueueServiceClient>().GetQueueClient(EmailQueue).DeleteIfExistsAsync().GetAwaiter().GetResult();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}
