@@ -82,6 +82,25 @@ var apps = [
       { name: 'HitAuth__Audience', value: 'hit' }
     ]
   }
+  {
+    name: 'directory'
+    folder: 'Directory'
+    deploymentContainer: 'deploy-directory'
+    cosmos: {
+      containers: [
+        { name: 'directory', ttl: false }
+      ]
+    }
+    storage: {
+      queues: { trigger: [], send: [] }
+      blobs: { trigger: [], readWrite: [] }
+    }
+    webpubsub: { hubs: [] }
+    settings: [
+      { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
+      { name: 'Cosmos__DatabaseName', value: 'hit' }
+    ]
+  }
 ]
 
 // Shared data resources the apps may declare. Poison queues (<queue>-poison) are created by the runtime.
