@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Hit.Contracts.Directory;
+using Hit.Sdk;
+
+namespace Hit.Directory.Tests;
+
+/// <summary>The SDK against the built app under the local Functions host, through the gateway's <c>/directory</c> prefix.</summary>
+public sealed class DirectoryEndToEndTests(DirectoryHostFixture host) : IClassFixture<DirectoryHostFixture>
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Sdk_CrudLookupsAndQuery_ThroughGateway(int version)
+    {
+        var ns = DirectoryFactory.NewNamespace();
+        await using var sdk = host.Sdk(ns, version);
+        var request = TestUsers.New();
+
+        var user = await sdk.CreateUserAsync(request);
+        Assert.Equal(user.Id, (await sdk.GetUserByEmailAsync(request.Email!)).Id);
+        Assert.Equal(user.Id, (await sdk.GetUserByDiscordAsync(request.UserId!, request.GuildId!)).Id);
+        Assert.Equal("Renamed", (await sdk.UpdateUserAsync(user.Id, new UpdateUserRequest { RealName = "Renamed" })).RealName);
+        Assert.Equal([user.Id], (await sdk.QueryUsersAsync(new UserQuery { GuildId = request.GuildId })).Items.Select(u => u.Id));
+        Assert.Equal("email_taken", (await Assert.ThrowsAsync<HitConflictException>(() => sdk.CreateUserAsync(TestUsers.New(email: request.Email)))).Code);
+        await sdk.DeleteUserAsync(user.Id);
+        Assert.Equal("user_not_found", (await Assert.ThrowsAsync<HitNotFoundException>(() => sdk.GetUserAsync(user.Id))).Code);
+    }
+
+    [Fact]
+    public async Task Unsigned_IsRefusedWithTheEnvelope_ThroughGateway()
+    {
+        using var response = await host.Client.GetAsync(new Uri("/directory/users/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("signature_missing", (string?)body["error"]!["code"]);
+    }
+
+    [Fact]
+    public async Task Root_IsAFunctionServingServiceInfo_AndOnlyTheRoot()
+    {
+        var functionJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DirectoryHostFixture.AppRoot, "GetServiceInfo", "function.json")))!;
+        Assert.Equal("{ignored:maxlength(0)?}", (string?)functionJson["bindings"]![0]!["route"]);
+
+        await using var sdk = host.Sdk("default");
+        Assert.Equal("HackIt Directory", (await sdk.GetServiceInfoAsync()).Name);
+        using var unknown = await host.Client.GetAsync(new Uri("/directory/nothing-here", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthAndDocs_AreServedThroughGateway()
+    {
+        await using var sdk = host.Sdk("default");
+        Assert.Equal("healthy", (await sdk.GetHealthAsync()).Status);
+
+        var index = await host.Client.GetStringAsync(new Uri("/directory/docs/index.html", UriKind.Relative));
+        Assert.Contains("swagger-ui", index, StringComparison.Ordinal);
+        using var swaggerBundle = await host.Client.GetAsync(new Uri("/directory/docs/swagger-ui-bundle.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, swaggerBundle.StatusCode);
+        Assert.Contains("redoc.standalone.js", await host.Client.GetStringAsync(new Uri("/directory/redoc", UriKind.Relative)), StringComparison.Ordinal);
+        using var redocScript = await host.Client.GetAsync(new Uri("/directory/redoc/redoc.standalone.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, redocScript.StatusCode);
+        var openApi = (await host.Client.GetFromJsonAsync<JsonObject>(new Uri("/directory/openapi/v1.json", UriKind.Relative)))!;
+        Assert.NotNull(openApi["paths"]!["/users/email/{email}"]);
+    }
+
+    [Fact]
+    public async Task CorsPreflight_ReachesTheAllowList_ThroughTheHost()
+    {
+        static HttpRequestMessage Preflight(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Options, "/directory/users/query");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            return request;
+        }
+
+        using var allowed = await host.Client.SendAsync(Preflight("https://app.hackit.tw"));
+        using var foreign = await host.Client.SendAsync(Preflight("https://evil.example"));
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal("https://app.hackit.tw", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+    }
+}
