@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Auth.Tests;
+
+/// <summary>The auth app configured with two providers (google, microsoft) that both point at the local OIDC provider.</summary>
+public sealed class OAuthFactory(string issuer) : AuthFactory(new Dictionary<string, string?>
+{
+    ["Auth:OAuth:CallbackBaseUrl"] = "http://localhost/",
+    ["Auth:OAuth:SecureCookie"] = "false",
+    ["Auth:OAuth:RedirectAllowList:0"] = "https://app.example/after-login",
+    ["Auth:OAuth:RedirectAllowList:1"] = "http://localhost:3000/callback",
+    ["Auth:OAuth:Providers:google:Authority"] = issuer,
+    ["Auth:OAuth:Providers:google:ClientId"] = "hit-google-client",
+    ["Auth:OAuth:Providers:google:ClientSecret"] = "google-secret",
+    ["Auth:OAuth:Providers:google:RequireHttpsMetadata"] = "false",
+    ["Auth:OAuth:Providers:microsoft:Authority"] = issuer,
+    ["Auth:OAuth:Providers:microsoft:ClientId"] = "hit-entra-client",
+    ["Auth:OAuth:Providers:microsoft:ClientSecret"] = "entra-secret",
+    ["Auth:OAuth:Providers:microsoft:RequireHttpsMetadata"] = "false",
+});
+
+/// <summary>
+/// Starts <c>tests/Auth.Tests/oidc/provider.mjs</c> (oauth2-mock-server from the repository's node_modules) on a free
+/// loopback port, and the auth app pointed at it. Fails (never skips) when node or the package is missing.
+/// </summary>
+public sealed class OidcProviderFixture : IAsyncLifetime
+{
+    private Process? _node;
+
+    public string Issuer { get; private set; } = "";
+
+    public OAuthFactory App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var root = RepositoryRoot();
+        var script = Path.Combine(root, "tests", "Auth.Tests", "oidc", "provider.mjs");
+        var start = new ProcessStartInfo("node", [script])
+        {
+            WorkingDirectory = root,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _node = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var line = await _node.StandardOutput.ReadLineAsync(timeout.Token);
+        if (line is null)
+        {
+            throw new InvalidOperationException("The OIDC provider exited: " + await _node.StandardError.ReadToEndAsync(timeout.Token)
+                + " (run `npm ci` in the repository root; oauth2-mock-server is a dev dependency).");
+        }
+
+        Issuer = (string)JsonNode.Parse(line)!["issuer"]!;
+        App = new OAuthFactory(Issuer);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (_node is { HasExited: false })
+        {
+            _node.StandardInput.Close();
+            if (!_node.WaitForExit(5000))
+            {
+                _node.Kill(entireProcessTree: true);
+            }
+        }
+
+        _node?.Dispose();
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "HitPlatform.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("HitPlatform.sln not found above the test assembly.");
+    }
+}
