@@ -80,6 +80,7 @@ var apps = [
       { name: 'Cosmos__DatabaseName', value: 'hit' }
       { name: 'HitAuth__Issuer', from: 'gateway.url' }
       { name: 'HitAuth__Audience', value: 'hit' }
+      { name: 'Auth__RateLimits__ForwardedForHops', value: '2' }
     ]
   }
   {

@@ -51,7 +51,7 @@ public class AuthFactory : WebApplicationFactory<Program>
         ["Auth:KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
         ["Auth:PasswordIterations"] = "100000",
         ["Auth:EmailQueue"] = emailQueue,
-        ["Auth:RateLimits:TrustForwardedFor"] = "true",
+        ["Auth:RateLimits:ForwardedForHops"] = "1",
         ["Auth:RateLimits:LoginPerMinute"] = "1000",
         ["Auth:RateLimits:RegisterPerMinute"] = "1000",
         ["Auth:RateLimits:RefreshPerMinute"] = "1000",

@@ -22,10 +22,11 @@ internal sealed class AuthRateLimitOptions
     public int PasswordResetPerMinute { get; set; } = 5;
 
     /// <summary>
-    /// Use the first <c>X-Forwarded-For</c> address as the client (only behind a proxy that sets it: the Functions
-    /// front end / API Management). Off, every caller could pick its own partition.
+    /// How many proxies in front of the app append to <c>X-Forwarded-For</c> (API Management + the Functions front
+    /// end = 2). The client is the entry that many places from the right: entries further left are whatever the
+    /// caller sent and cannot be trusted. 0 = use the socket address (direct exposure, or the local gateway).
     /// </summary>
-    public bool TrustForwardedFor { get; set; }
+    public int ForwardedForHops { get; set; }
 }
 
 /// <summary>Policy names and the limiter setup. Limits are per instance (in memory): a bound, not a global quota.</summary>
@@ -39,6 +40,7 @@ internal static class AuthRateLimits
     public static IServiceCollection AddAuthRateLimits(this IServiceCollection services)
     {
         services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section)
+            .Validate(o => o.ForwardedForHops is >= 0 and <= 5, "Auth:RateLimits:ForwardedForHops must be 0–5.")
             .Validate(o => o.LoginPerMinute > 0 && o.RegisterPerMinute > 0 && o.RefreshPerMinute > 0 && o.PasswordResetPerMinute > 0,
                 "Auth:RateLimits values must be positive.")
             .ValidateOnStart();
@@ -68,10 +70,10 @@ internal static class AuthRateLimits
 
     internal static string ClientAddress(HttpContext http, AuthRateLimitOptions options)
     {
-        if (options.TrustForwardedFor && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        if (options.ForwardedForHops > 0)
         {
-            var first = forwarded.Split(',')[0].Trim();
-            if (IPAddress.TryParse(first, out var address))
+            var entries = http.Request.Headers["X-Forwarded-For"].ToString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (entries.Length >= options.ForwardedForHops && IPAddress.TryParse(entries[^options.ForwardedForHops], out var address))
             {
                 return address.ToString();
             }
