@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Hit.LocalHost;
+using Hit.LocalHost.Gateway;
+
+namespace Auth.Tests;
+
+/// <summary>
+/// The built app root (artifacts/apps/Auth, from <c>./hit build auth</c>) under the local Functions host behind the
+/// gateway, against the test stack: the path a request takes under <c>./hit run</c> and, through the same
+/// function.json files, in Azure.
+/// </summary>
+public sealed class AuthAppFixture : IAsyncLifetime
+{
+    private LocalFunctionsHost? _host;
+
+    public LocalGateway Gateway { get; } = new(new LocalGatewayOptions { Port = 0 });
+
+    public HttpClient Client { get; } = new();
+
+    public string EmailQueue { get; } = "email-e2e-" + Guid.NewGuid().ToString("N")[..16];
+
+    public static string AppsDirectory =>
+        Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(OidcProviderFixture.RepositoryRoot(), "artifacts", "apps");
+
+    public async Task InitializeAsync()
+    {
+        var root = Path.Combine(AppsDirectory, "Auth");
+        if (!File.Exists(Path.Combine(root, "host.json")))
+        {
+            throw new InvalidOperationException($"{root} is not built: run ./hit build auth (./hit test does it first).");
+        }
+
+        _host = new LocalFunctionsHost(new LocalFunctionsHostOptions
+        {
+            AppRoot = root,
+            AppName = "auth",
+            Settings = new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = AuthFactory.StorageConnection,
+                ["Cosmos__Endpoint"] = AuthFactory.CosmosEndpoint,
+                ["Cosmos__Key"] = AuthFactory.CosmosKey,
+                ["Cosmos__Local"] = "true",
+                ["Cosmos__CreateResources"] = "true",
+                ["Cosmos__DatabaseName"] = "hit-auth-e2e",
+                ["Auth__KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
+                ["Auth__EmailQueue"] = EmailQueue,
+                ["HitAuth__Issuer"] = AuthFactory.Issuer,
+                ["HitAuth__Audience"] = AuthFactory.Audience,
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+        });
+        await _host.StartAsync();
+        Gateway.AddApp(_host);
+        await Gateway.StartAsync();
+        Client.BaseAddress = Gateway.BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Gateway.DisposeAsync();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
+
+public sealed class AuthEndToEndTests(AuthAppFixture app) : IClassFixture<AuthAppFixture>
+{
+    private static HttpRequestMessage Request(HttpMethod method, string path, string ns, object? body = null, string? bearer = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Hit-Namespace", ns);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new("Bearer", bearer);
+        }
+
+        return request;
+    }
+
+    [Fact]
+    public async Task Register_Me_Refresh_Logout_ThroughTheGateway()
+    {
+        var ns = AuthFactory.NewNamespace();
+        var email = AuthFactory.NewEmail("e2e");
+
+        using var register = await app.Client.SendAsync(Request(HttpMethod.Post, "/auth/auth/register", ns, new { email, password = "correct horse battery" }));
+        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+        var tokens = (await register.Content.ReadFromJsonAsync<JsonObject>())!;
+        var access = (string)tokens["accessToken"]!;
+
+        using var me = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/users/me", ns, bearer: access));
+        Assert.Equal(email, (string?)(await me.Content.ReadFromJsonAsync<JsonObject>())!["email"]);
+
+        using var refresh = await app.Client.SendAsync(Request(HttpMethod.Post, "/auth/auth/refresh", ns, new { refreshToken = (string)tokens["refreshToken"]! }));
+        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+
+        using var logout = await app.Client.SendAsync(Request(HttpMethod.Post, "/auth/auth/logout", ns, bearer: access));
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        using var after = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/users/me", ns, bearer: access));
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Jwks_IsServedAtTheWellKnownPath()
+    {
+        using var response = await app.Client.GetAsync("/auth/.well-known/jwks.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var keys = (await response.Content.ReadFromJsonAsync<JsonObject>())!["keys"]!.AsArray();
+        Assert.True(keys.Count >= 2);
+        Assert.All(keys, k => Assert.Equal("ES256", (string?)k!["alg"]));
+    }
+
+    [Fact]
+    public async Task Ticketing_SignupCurrentUser_AndUnknownRouteInTheSeedShape()
+    {
+        var ns = AuthFactory.NewNamespace();
+        using var signup = await app.Client.SendAsync(Request(HttpMethod.Post, "/auth/api/users/signup", ns, new { email = AuthFactory.NewEmail("e2et"), password = "correct horse battery" }));
+        Assert.Equal(HttpStatusCode.Created, signup.StatusCode);
+        var token = (string)(await signup.Content.ReadFromJsonAsync<JsonObject>())!["token"]!;
+
+        using var current = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/api/users/currentuser", ns, bearer: token));
+        Assert.NotNull((await current.Content.ReadFromJsonAsync<JsonObject>())!["currentUser"]);
+
+        using var missing = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/api/users/nope", ns));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.NotNull((await missing.Content.ReadFromJsonAsync<JsonObject>())!["errors"]);
+    }
+}
