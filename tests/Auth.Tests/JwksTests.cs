@@ -48,4 +48,18 @@ public sealed class JwksTests(AuthFactory factory) : IClassFixture<AuthFactory>
             Assert.Null(key["d"]);
         }
     }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheRoutesAndTheirBodies()
+    {
+        using var response = await factory.Client("default").GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await response.Content.ReadFromJsonAsync<JsonObject>())!["paths"]!.AsObject();
+        foreach (var path in new[] { "/auth/register", "/auth/login", "/auth/refresh", "/api/users/signup", "/.well-known/jwks.json", "/users/me", "/oauth/{provider}" })
+        {
+            Assert.True(paths.ContainsKey(path), path);
+        }
+
+        Assert.NotNull(paths["/auth/register"]!["post"]!["requestBody"]);
+    }
 }

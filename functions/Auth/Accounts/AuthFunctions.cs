@@ -15,13 +15,13 @@ internal static class AuthFunctions
     public static IEndpointRouteBuilder MapAuthFunctions(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/register", Register).WithName(nameof(Register)).RequireRateLimiting(AuthRateLimits.Register)
+        auth.MapPost("/register", Register).WithName(nameof(Register)).Accepts<CredentialsRequest>("application/json").RequireRateLimiting(AuthRateLimits.Register)
             .WithSummary("Creates an account and a session; queues the verification mail.");
-        auth.MapPost("/login", Login).WithName(nameof(Login)).RequireRateLimiting(AuthRateLimits.Login)
+        auth.MapPost("/login", Login).WithName(nameof(Login)).Accepts<CredentialsRequest>("application/json").RequireRateLimiting(AuthRateLimits.Login)
             .WithSummary("Email + password → access and refresh token. Locks the account after repeated failures.");
-        auth.MapPost("/verify", Verify).WithName(nameof(Verify))
+        auth.MapPost("/verify", Verify).WithName(nameof(Verify)).Accepts<VerifyTokenRequest>("application/json")
             .WithSummary("Validates an access token (signature, expiry, issuer, audience, live session) and returns its claims.");
-        auth.MapPost("/refresh", Refresh).WithName(nameof(Refresh)).RequireRateLimiting(AuthRateLimits.Refresh)
+        auth.MapPost("/refresh", Refresh).WithName(nameof(Refresh)).Accepts<RefreshRequest>("application/json").RequireRateLimiting(AuthRateLimits.Refresh)
             .WithSummary("Rotates a refresh token (single use; reuse revokes the session).");
         auth.MapPost("/logout", Logout).WithName(nameof(Logout)).RequireUser()
             .WithSummary("Revokes the caller's session.");

@@ -18,13 +18,13 @@ internal static partial class AccountMailFunctions
     public static IEndpointRouteBuilder MapAccountMailFunctions(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/email/verify", VerifyEmail).WithName(nameof(VerifyEmail))
+        auth.MapPost("/email/verify", VerifyEmail).WithName(nameof(VerifyEmail)).Accepts<EmailTokenRequest>("application/json")
             .WithSummary("Confirms the email with the token from the verification mail.");
         auth.MapPost("/email/resend", ResendVerification).WithName(nameof(ResendVerification)).RequireUser()
             .RequireRateLimiting(AuthRateLimits.PasswordReset).WithSummary("Queues a new verification mail for the caller.");
-        auth.MapPost("/password/forgot", ForgotPassword).WithName(nameof(ForgotPassword)).RequireRateLimiting(AuthRateLimits.PasswordReset)
+        auth.MapPost("/password/forgot", ForgotPassword).WithName(nameof(ForgotPassword)).Accepts<ForgotPasswordRequest>("application/json").RequireRateLimiting(AuthRateLimits.PasswordReset)
             .WithSummary("Queues a reset mail when the account exists; the answer is the same either way.");
-        auth.MapPost("/password/reset", ResetPassword).WithName(nameof(ResetPassword)).RequireRateLimiting(AuthRateLimits.PasswordReset)
+        auth.MapPost("/password/reset", ResetPassword).WithName(nameof(ResetPassword)).Accepts<ResetPasswordRequest>("application/json").RequireRateLimiting(AuthRateLimits.PasswordReset)
             .WithSummary("Sets a new password with the token from the reset mail and revokes every session.");
         return app;
     }

@@ -18,9 +18,9 @@ internal static class TicketingFunctions
     public static IEndpointRouteBuilder MapTicketingFunctions(this IEndpointRouteBuilder app)
     {
         var users = app.MapGroup("/api/users").WithTags("Ticketing");
-        users.MapPost("/signup", TicketingSignUp).WithName(nameof(TicketingSignUp)).RequireRateLimiting(AuthRateLimits.Register)
+        users.MapPost("/signup", TicketingSignUp).WithName(nameof(TicketingSignUp)).Accepts<TicketingCredentials>("application/json").RequireRateLimiting(AuthRateLimits.Register)
             .WithSummary("Creates an account → {user:{id,email}, token}.");
-        users.MapPost("/signin", TicketingSignIn).WithName(nameof(TicketingSignIn)).RequireRateLimiting(AuthRateLimits.Login)
+        users.MapPost("/signin", TicketingSignIn).WithName(nameof(TicketingSignIn)).Accepts<TicketingCredentials>("application/json").RequireRateLimiting(AuthRateLimits.Login)
             .WithSummary("Signs in → {user:{id,email}, token}.");
         users.MapPost("/signout", TicketingSignOut).WithName(nameof(TicketingSignOut))
             .WithSummary("Revokes the bearer token's session.");

@@ -19,8 +19,11 @@ public sealed partial class HitJwksCache(
     ILogger<HitJwksCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile Snapshot _snapshot = new(FrozenDictionary<string, ECDsaSecurityKey>.Empty, DateTimeOffset.MinValue);
+    private volatile Snapshot _snapshot = new(FrozenDictionary<string, ECDsaSecurityKey>.Empty, DateTimeOffset.MinValue, 0);
     private long _lastAttemptTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    /// <summary>Changes whenever a fetch replaced the key set (results validated under an older set are stale).</summary>
+    public int Version => _snapshot.Version;
 
     /// <summary>The key ids currently cached (for diagnostics and tests).</summary>
     public IReadOnlyCollection<string> CachedKeyIds => _snapshot.Keys.Keys;
@@ -85,7 +88,7 @@ public sealed partial class HitJwksCache(
                 }
             }
 
-            _snapshot = new Snapshot(keys.ToFrozenDictionary(StringComparer.Ordinal), now);
+            _snapshot = new Snapshot(keys.ToFrozenDictionary(StringComparer.Ordinal), now, _snapshot.Version + 1);
             Log.JwksRefreshed(logger, keys.Count);
             return true;
         }
@@ -141,7 +144,7 @@ public sealed partial class HitJwksCache(
 
     public void Dispose() => _gate.Dispose();
 
-    private sealed record Snapshot(FrozenDictionary<string, ECDsaSecurityKey> Keys, DateTimeOffset FetchedAt);
+    private sealed record Snapshot(FrozenDictionary<string, ECDsaSecurityKey> Keys, DateTimeOffset FetchedAt, int Version);
 
     private static partial class Log
     {

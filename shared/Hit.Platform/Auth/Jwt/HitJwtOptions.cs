@@ -25,6 +25,16 @@ public sealed class HitJwtOptions
     /// </summary>
     public TimeSpan UnknownKidRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a successfully validated token is remembered (never past its <c>exp</c>), so repeated calls with the
+    /// same token skip the signature check. Zero turns it off. Keep it well under <see cref="JwksRefreshInterval"/>,
+    /// which already bounds how fast a key revocation reaches a service.
+    /// </summary>
+    public TimeSpan ValidatedTokenCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Upper bound of remembered tokens per instance.</summary>
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
     /// <summary>Tolerance for clock differences on <c>exp</c>/<c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -47,6 +57,11 @@ internal sealed class HitJwtOptionsValidator : IValidateOptions<HitJwtOptions>
         if (options.JwksUrl is { IsAbsoluteUri: false } || options.JwksUrl is { Scheme: not ("http" or "https") })
         {
             failures.Add($"{HitJwtOptions.Section}:JwksUrl must be an absolute http(s) URL.");
+        }
+
+        if (options.ValidatedTokenCacheDuration < TimeSpan.Zero || options.ValidatedTokenCacheDuration > TimeSpan.FromMinutes(5) || options.ValidatedTokenCacheSize < 1)
+        {
+            failures.Add($"{HitJwtOptions.Section}: ValidatedTokenCacheDuration must be 0–5 minutes and ValidatedTokenCacheSize positive.");
         }
 
         if (options.JwksRefreshInterval <= TimeSpan.Zero || options.UnknownKidRefreshInterval < TimeSpan.Zero || options.ClockSkew < TimeSpan.Zero)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Hit.Platform.Tenancy;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,10 @@ public sealed class HitTokenValidator
     private static readonly string[] RequiredClaims = [HitClaims.Subject, HitClaims.Namespace, HitClaims.SessionId];
 
     private readonly HitJwksCache _keys;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _resultLifetime;
+    private readonly int _resultCapacity;
+    private readonly ConcurrentDictionary<string, CachedResult> _results = new(StringComparer.Ordinal);
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
 
@@ -35,7 +40,10 @@ public sealed class HitTokenValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         _keys = keys;
+        _time = time;
         var o = options.Value;
+        _resultLifetime = o.ValidatedTokenCacheDuration;
+        _resultCapacity = o.ValidatedTokenCacheSize;
         _parameters = new TokenValidationParameters
         {
             ValidIssuer = o.Issuer,
@@ -61,7 +69,27 @@ public sealed class HitTokenValidator
 
     public async Task<HitTokenValidation> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength || !_handler.CanReadToken(token))
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        {
+            return new(null, "The token is not a JWT.");
+        }
+
+        // A client presents the same token on every call for its whole lifetime; a signature verification (~70 µs
+        // of ECDSA) per request is the dominant cost, so successful results are reused briefly. Only validly signed
+        // tokens get here, so the cache cannot be filled with garbage, and no entry outlives the token's exp.
+        var now = _time.GetUtcNow();
+        if (_resultLifetime > TimeSpan.Zero && _results.TryGetValue(token, out var cached))
+        {
+            // A JWKS refresh (rotation, revocation) invalidates every remembered result.
+            if (now < cached.Until && cached.KeysVersion == _keys.Version)
+            {
+                return new(cached.Identity.Clone(), null);
+            }
+
+            _results.TryRemove(token, out _);
+        }
+
+        if (!_handler.CanReadToken(token))
         {
             return new(null, "The token is not a JWT.");
         }
@@ -106,8 +134,22 @@ public sealed class HitTokenValidator
             return new(null, "The token's namespace is invalid.");
         }
 
+        if (_resultLifetime > TimeSpan.Zero)
+        {
+            if (_results.Count >= _resultCapacity)
+            {
+                // Crude but bounded: a full cache starts over rather than tracking recency on the hot path.
+                _results.Clear();
+            }
+
+            var until = now + _resultLifetime;
+            _results[token] = new CachedResult(identity.Clone(), _keys.Version, jwt.ValidTo < until.UtcDateTime ? new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) : until);
+        }
+
         return new(identity, null);
     }
+
+    private sealed record CachedResult(ClaimsIdentity Identity, int KeysVersion, DateTimeOffset Until);
 
     private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTime now) =>
         expires is { } exp && now < exp.Add(skew) ? (notBefore is not { } nbf || nbf.Subtract(skew) <= now) : false;

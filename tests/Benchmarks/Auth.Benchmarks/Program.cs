@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Auth.Benchmarks.TokenValidationBenchmarks).Assembly).Run(args);
