@@ -162,7 +162,8 @@ public sealed class OAuthTests(OidcProviderFixture oidc) : IClassFixture<OidcPro
     [InlineData("badnonce+")]
     [InlineData("wrongaud+")]
     [InlineData("expired+")]
-    public async Task IdTokenWithWrongNonceAudienceOrExpiry_IsRejected(string flag)
+    [InlineData("wrongiss+")]
+    public async Task IdTokenWithWrongNonceAudienceIssuerOrExpiry_IsRejected(string flag)
     {
         var ns = AuthFactory.NewNamespace();
         using var callback = await CallbackAsync(ns, await StartAndAuthorizeAsync(ns, flag + AuthFactory.NewEmail("idt")));
@@ -194,5 +195,24 @@ public sealed class OAuthTests(OidcProviderFixture oidc) : IClassFixture<OidcPro
         await missing.AssertProblem(HttpStatusCode.BadRequest, "validation_failed", "redirect_uri");
         using var unknown = await client.GetAsync($"/oauth/github?redirect_uri={Uri.EscapeDataString(AppRedirect)}");
         await unknown.AssertProblem(HttpStatusCode.NotFound, "unknown_provider", "provider");
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/{tenantid}/v2.0", "https://login.microsoftonline.com/t1/v2.0", "t1", true)]
+    [InlineData("https://login.microsoftonline.com/{tenantid}/v2.0", "https://login.microsoftonline.com/t2/v2.0", "t1", false)]
+    [InlineData("https://login.microsoftonline.com/{tenantid}/v2.0", "https://login.microsoftonline.com/t1/v2.0", null, false)]
+    [InlineData("https://accounts.google.com", "https://accounts.google.com", null, true)]
+    [InlineData("https://accounts.google.com", "https://accounts.google.com/", null, false)]
+    public void EntraMultiTenantIssuer_IsFilledFromTheTokensTid(string configured, string actual, string? tid, bool matches)
+    {
+        var claims = new Dictionary<string, object> { ["iss"] = actual };
+        if (tid is not null)
+        {
+            claims["tid"] = tid;
+        }
+
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(
+            new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor { Claims = claims }));
+        Assert.Equal(matches, Hit.Auth.OAuth.OidcProviders.IssuerMatches(configured, actual, token));
     }
 }

@@ -2,6 +2,7 @@
 // JWKS, authorization code + PKCE verification and nonce echo. The test picks the user with `login_hint`
 // (forwarded by the auth app); prefixes select bad behaviour to prove the app rejects it:
 //   unverified+  email_verified false     badnonce+  wrong nonce     wrongaud+  other audience     expired+  expired
+//   wrongiss+    another issuer
 // Prints {"issuer": "..."} once listening; exits when stdin closes (the test process ended or disposed it).
 import { OAuth2Server } from 'oauth2-mock-server';
 
@@ -18,12 +19,13 @@ server.service.on('beforeAuthorizeRedirect', (redirect, req) => {
 server.service.on('beforeTokenSigning', (token, req) => {
   const hint = hints.get(req.body.code);
   if (!hint) return;
-  const [, flag, email] = /^(?:(unverified|badnonce|wrongaud|expired)\+)?(.*)$/.exec(hint);
+  const [, flag, email] = /^(?:(unverified|badnonce|wrongaud|expired|wrongiss)\+)?(.*)$/.exec(hint);
   token.payload.sub = 'sub-' + email;
   token.payload.email = email;
   token.payload.email_verified = flag !== 'unverified';
   if (token.payload.nonce !== undefined && flag === 'badnonce') token.payload.nonce = 'not-the-nonce';
   if (token.payload.aud !== undefined && flag === 'wrongaud') token.payload.aud = 'someone-else';
+  if (flag === 'wrongiss') token.payload.iss = 'https://evil.example';
   if (flag === 'expired') { token.payload.iat -= 7200; token.payload.nbf -= 7200; token.payload.exp = token.payload.iat + 60; }
 });
 
