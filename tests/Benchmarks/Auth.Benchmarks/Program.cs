@@ -1,3 +1,9 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Auth.Benchmarks.TokenValidationBenchmarks).Assembly).Run(args);
+namespace Auth.Benchmarks;
+
+// Not top-level statements: those would declare a second `Program`, clashing with the auth app's public one.
+internal static class BenchmarkEntry
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkEntry).Assembly).Run(args);
+}
