@@ -52,6 +52,22 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
     }
 
     [Fact]
+    public async Task Register_SameEmailConcurrently_ExactlyOneWins()
+    {
+        var ns = AuthFactory.NewNamespace();
+        var email = AuthFactory.NewEmail("race");
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await factory.Client(ns).PostAsJsonAsync("/auth/register", new { email, password = "correct horse battery" });
+            return response.StatusCode;
+        }));
+
+        Assert.Single(statuses, s => s == HttpStatusCode.Created);
+        Assert.All(statuses.Where(s => s != HttpStatusCode.Created), s => Assert.Equal(HttpStatusCode.Conflict, s));
+    }
+
+    [Fact]
     public async Task Register_SameEmailInAnotherNamespace_IsAnotherAccount()
     {
         var email = AuthFactory.NewEmail();

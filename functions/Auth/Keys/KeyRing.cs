@@ -22,7 +22,8 @@ internal sealed partial class KeyRing(
     private const string Purpose = "signing-key";
     private readonly ConcurrentDictionary<string, ECDsaSecurityKey> _privateKeys = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (KeyRingDocument Ring, DateTimeOffset LoadedAt)? _cached;
+    // A reference, published atomically: readers outside the gate never see a torn ring/time pair.
+    private volatile CachedRing? _cached;
 
     /// <summary>The ring, from memory when fresh; created on first use and rotated when due.</summary>
     public async Task<KeyRingDocument> GetAsync(CancellationToken cancellationToken)
@@ -47,7 +48,7 @@ internal sealed partial class KeyRing(
                 ring = await RotateCoreAsync(ring, cancellationToken);
             }
 
-            _cached = (ring, time.GetUtcNow());
+            _cached = new CachedRing(ring, time.GetUtcNow());
             return ring;
         }
         finally
@@ -70,7 +71,7 @@ internal sealed partial class KeyRing(
         try
         {
             var ring = await RotateCoreAsync(await LoadOrCreateAsync(cancellationToken), cancellationToken);
-            _cached = (ring, time.GetUtcNow());
+            _cached = new CachedRing(ring, time.GetUtcNow());
             return ring;
         }
         finally
@@ -104,7 +105,7 @@ internal sealed partial class KeyRing(
                 var result = await container.ReplaceIfMatchAsync(ring with { Keys = keys, ETag = null }, ring.ETag!, cancellationToken);
                 if (result.Applied)
                 {
-                    _cached = (result.Document!, time.GetUtcNow());
+                    _cached = new CachedRing(result.Document!, time.GetUtcNow());
                     _privateKeys.TryRemove(kid, out _);
                     Log.KeyRevoked(logger, kid);
                     return result.Document!;
@@ -231,6 +232,8 @@ internal sealed partial class KeyRing(
             CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
+
+    private sealed record CachedRing(KeyRingDocument Ring, DateTimeOffset LoadedAt);
 
     private static partial class Log
     {
