@@ -255,4 +255,22 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
         await elsewhere.AssertProblem(HttpStatusCode.BadRequest, "invalid_one_time_token", "token");
         Assert.NotNull(tokens);
     }
+
+    [Fact]
+    public async Task ResendVerification_QueuesAnotherMail_ForTheCallerOnly()
+    {
+        var ns = AuthFactory.NewNamespace();
+        var email = AuthFactory.NewEmail("resend");
+        var tokens = await factory.RegisterAsync(ns, email);
+
+        using var resend = await factory.Client(ns, tokens.AccessToken).PostAsync("/auth/email/resend", null);
+        Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
+        using var anonymous = await factory.Client(ns).PostAsync("/auth/email/resend", null);
+        await anonymous.AssertProblem(HttpStatusCode.Unauthorized, "unauthorized");
+
+        var mails = (await factory.MailsAsync()).Where(m => m.To == email).ToList();
+        Assert.Equal(2, mails.Count);
+        Assert.NotEqual(mails[0].Data["token"], mails[1].Data["token"]);
+        Assert.NotEqual(mails[0].MessageId, mails[1].MessageId);
+    }
 }

@@ -102,12 +102,38 @@ public class AuthFactory : WebApplicationFactory<Program>
         return (await response.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))!;
     }
 
-    /// <summary>Every message on this factory's mail queue, decoded (peeked: they stay for other assertions).</summary>
+    private readonly List<AuthEmailMessage> _mails = [];
+    private readonly SemaphoreSlim _mailGate = new(1, 1);
+
+    /// <summary>
+    /// Every mail this factory's app has queued so far: drains the queue (receive + delete, any number of messages)
+    /// into a list kept for the factory's lifetime, so parallel tests each find theirs.
+    /// </summary>
     public async Task<IReadOnlyList<AuthEmailMessage>> MailsAsync()
     {
         var queue = Services.GetRequiredService<QueueServiceClient>().GetQueueClient(EmailQueue);
-        var peeked = await queue.PeekMessagesAsync(32);
-        return [.. peeked.Select(m => JsonSerializer.Deserialize(m.Body!.ToString(), AuthJsonContext.Default.AuthEmailMessage)!)];
+        await _mailGate.WaitAsync();
+        try
+        {
+            while (true)
+            {
+                var batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5));
+                if (batch.Count == 0)
+                {
+                    return [.. _mails];
+                }
+
+                foreach (var message in batch)
+                {
+                    _mails.Add(JsonSerializer.Deserialize(message.Body!.ToString(), AuthJsonContext.Default.AuthEmailMessage)!);
+                    await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                }
+            }
+        }
+        finally
+        {
+            _mailGate.Release();
+        }
     }
 
     protected override void Dispose(bool disposing)
