@@ -46,6 +46,7 @@ public sealed class TicketingTests(AuthFactory factory) : IClassFixture<AuthFact
 
         using var signout = await factory.Client(ns, token).PostAsync("/api/users/signout", null);
         Assert.Equal(HttpStatusCode.OK, signout.StatusCode);
+        Assert.Equal("{}", await signout.Content.ReadAsStringAsync());
         using var after = await factory.Client(ns, token).GetAsync("/api/users/currentuser");
         Assert.Equal("{\"currentUser\":null}", await after.Content.ReadAsStringAsync());
     }
