@@ -215,4 +215,13 @@ public sealed class OAuthTests(OidcProviderFixture oidc) : IClassFixture<OidcPro
             new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor { Claims = claims }));
         Assert.Equal(matches, Hit.Auth.OAuth.OidcProviders.IssuerMatches(configured, actual, token));
     }
+
+    [Fact]
+    public async Task Start_ProviderUnreachable_Is503()
+    {
+        // Port 9 (discard) on loopback: nothing listens there.
+        await using var app = new OAuthFactory("http://127.0.0.1:9");
+        using var response = await app.Client(AuthFactory.NewNamespace()).GetAsync($"/oauth/google?redirect_uri={Uri.EscapeDataString(AppRedirect)}");
+        await response.AssertProblem(HttpStatusCode.ServiceUnavailable, "dependency_unavailable");
+    }
 }

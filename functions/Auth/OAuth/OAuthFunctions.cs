@@ -174,15 +174,28 @@ internal static partial class OAuthFunctions
             return BackToApp(attempt.RedirectUri, [("error", "invalid_request")]);
         }
 
-        var configuration = await providers.GetConfigurationAsync(provider, cancellationToken);
-        var idToken = await ExchangeCodeAsync(clients, configuration.TokenEndpoint, settings, CallbackUri(options.Value, provider), code, Encoding.UTF8.GetString(verifier), cancellationToken);
-        if (idToken is null)
+        string? idToken;
+        ExternalIdentity? identity;
+        string? error;
+        try
         {
-            Log.CodeExchangeFailed(logger, provider);
-            return BackToApp(attempt.RedirectUri, [("error", "code_exchange_failed")]);
+            var configuration = await providers.GetConfigurationAsync(provider, cancellationToken);
+            idToken = await ExchangeCodeAsync(clients, configuration.TokenEndpoint, settings, CallbackUri(options.Value, provider), code, Encoding.UTF8.GetString(verifier), cancellationToken);
+            if (idToken is null)
+            {
+                Log.CodeExchangeFailed(logger, provider);
+                return BackToApp(attempt.RedirectUri, [("error", "code_exchange_failed")]);
+            }
+
+            (identity, error) = await providers.ValidateIdTokenAsync(provider, idToken, attempt.NonceHash, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            // The discovery document or JWKS could not be fetched: the provider is down, not the user's fault.
+            Log.ProviderUnavailable(logger, provider);
+            return BackToApp(attempt.RedirectUri, [("error", "provider_unavailable")]);
         }
 
-        var (identity, error) = await providers.ValidateIdTokenAsync(provider, idToken, attempt.NonceHash, cancellationToken);
         if (identity is null)
         {
             Log.IdTokenRejected(logger, provider, error!);
@@ -304,5 +317,8 @@ internal static partial class OAuthFunctions
 
         [LoggerMessage(2, LogLevel.Warning, "id_token from {Provider} rejected: {Reason}")]
         public static partial void IdTokenRejected(ILogger logger, string provider, string reason);
+
+        [LoggerMessage(3, LogLevel.Warning, "The {Provider} discovery document or keys are unavailable.")]
+        public static partial void ProviderUnavailable(ILogger logger, string provider);
     }
 }
