@@ -14,15 +14,16 @@ namespace Auth.Tests;
 public sealed class AuthAppFixture : IAsyncLifetime
 {
     private LocalFunctionsHost? _host;
+    private OidcProviderProcess? _provider;
 
     public LocalGateway Gateway { get; } = new(new LocalGatewayOptions { Port = 0 });
 
-    public HttpClient Client { get; } = new();
+    public HttpClient Client { get; } = new(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
 
     public string EmailQueue { get; } = "email-e2e-" + Guid.NewGuid().ToString("N")[..16];
 
     public static string AppsDirectory =>
-        Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(OidcProviderFixture.RepositoryRoot(), "artifacts", "apps");
+        Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(OidcProviderProcess.RepositoryRoot(), "artifacts", "apps");
 
     public async Task InitializeAsync()
     {
@@ -32,6 +33,10 @@ public sealed class AuthAppFixture : IAsyncLifetime
             throw new InvalidOperationException($"{root} is not built: run ./hit build auth (./hit test does it first).");
         }
 
+        // The gateway first: its address is the public base the provider calls back to.
+        await Gateway.StartAsync();
+        Client.BaseAddress = Gateway.BaseAddress;
+        _provider = await OidcProviderProcess.StartAsync();
         _host = new LocalFunctionsHost(new LocalFunctionsHostOptions
         {
             AppRoot = root,
@@ -48,13 +53,18 @@ public sealed class AuthAppFixture : IAsyncLifetime
                 ["Auth__EmailQueue"] = EmailQueue,
                 ["HitAuth__Issuer"] = AuthFactory.Issuer,
                 ["HitAuth__Audience"] = AuthFactory.Audience,
+                ["Auth__OAuth__CallbackBaseUrl"] = new Uri(Gateway.BaseAddress, "auth/").ToString(),
+                ["Auth__OAuth__SecureCookie"] = "false",
+                ["Auth__OAuth__RedirectAllowList__0"] = "https://app.example/after-login",
+                ["Auth__OAuth__Providers__google__Authority"] = _provider.Issuer,
+                ["Auth__OAuth__Providers__google__ClientId"] = "hit-google-client",
+                ["Auth__OAuth__Providers__google__ClientSecret"] = "google-secret",
+                ["Auth__OAuth__Providers__google__RequireHttpsMetadata"] = "false",
                 ["Logging__LogLevel__Default"] = "Warning",
             },
         });
         await _host.StartAsync();
         Gateway.AddApp(_host);
-        await Gateway.StartAsync();
-        Client.BaseAddress = Gateway.BaseAddress;
     }
 
     public async Task DisposeAsync()
@@ -64,6 +74,11 @@ public sealed class AuthAppFixture : IAsyncLifetime
         if (_host is not null)
         {
             await _host.DisposeAsync();
+        }
+
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
         }
     }
 }
@@ -134,5 +149,29 @@ public sealed class AuthEndToEndTests(AuthAppFixture app) : IClassFixture<AuthAp
         using var missing = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/api/users/nope", ns));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.NotNull((await missing.Content.ReadFromJsonAsync<JsonObject>())!["errors"]);
+    }
+
+    [Fact]
+    public async Task OAuth_CodeFlowThroughTheGatewayAndTheRealProvider_SignsIn()
+    {
+        var ns = AuthFactory.NewNamespace();
+        var email = AuthFactory.NewEmail("e2eoidc");
+        using var start = await app.Client.SendAsync(Request(HttpMethod.Get,
+            $"/auth/oauth/google?redirect_uri={Uri.EscapeDataString("https://app.example/after-login")}&login_hint={Uri.EscapeDataString(email)}", ns));
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        var cookie = start.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var authorized = await browser.GetAsync(start.Headers.Location);
+        var callback = authorized.Headers.Location!;
+        Assert.StartsWith(app.Gateway.BaseAddress + "auth/oauth/google/callback?", callback.ToString(), StringComparison.Ordinal);
+
+        using var request = Request(HttpMethod.Get, callback.PathAndQuery, ns);
+        request.Headers.Add("Cookie", cookie);
+        using var signedIn = await app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var fragment = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(signedIn.Headers.Location!.Fragment.TrimStart('#'));
+        using var me = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/users/me", ns, bearer: fragment["access_token"]));
+        Assert.Equal(email, (string?)(await me.Content.ReadFromJsonAsync<JsonObject>())!["email"]);
     }
 }

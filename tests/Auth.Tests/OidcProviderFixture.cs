@@ -21,18 +21,22 @@ public sealed class OAuthFactory(string issuer) : AuthFactory(new Dictionary<str
 });
 
 /// <summary>
-/// Starts <c>tests/Auth.Tests/oidc/provider.mjs</c> (oauth2-mock-server from the repository's node_modules) on a free
-/// loopback port, and the auth app pointed at it. Fails (never skips) when node or the package is missing.
+/// <c>tests/Auth.Tests/oidc/provider.mjs</c> (oauth2-mock-server from the repository's node_modules) on a free
+/// loopback port. Fails (never skips) when node or the package is missing.
 /// </summary>
-public sealed class OidcProviderFixture : IAsyncLifetime
+public sealed class OidcProviderProcess : IAsyncDisposable
 {
-    private Process? _node;
+    private readonly Process _node;
 
-    public string Issuer { get; private set; } = "";
+    private OidcProviderProcess(Process node, string issuer)
+    {
+        _node = node;
+        Issuer = issuer;
+    }
 
-    public OAuthFactory App { get; private set; } = null!;
+    public string Issuer { get; }
 
-    public async Task InitializeAsync()
+    public static async Task<OidcProviderProcess> StartAsync()
     {
         var root = RepositoryRoot();
         var script = Path.Combine(root, "tests", "Auth.Tests", "oidc", "provider.mjs");
@@ -44,24 +48,25 @@ public sealed class OidcProviderFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        _node = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        var node = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var line = await _node.StandardOutput.ReadLineAsync(timeout.Token);
+        var line = await node.StandardOutput.ReadLineAsync(timeout.Token);
         if (line is null)
         {
-            throw new InvalidOperationException("The OIDC provider exited: " + await _node.StandardError.ReadToEndAsync(timeout.Token)
+            var error = await node.StandardError.ReadToEndAsync(timeout.Token);
+            node.Dispose();
+            throw new InvalidOperationException("The OIDC provider exited: " + error
                 + " (run `npm ci` in the repository root; oauth2-mock-server is a dev dependency).");
         }
 
-        Issuer = (string)JsonNode.Parse(line)!["issuer"]!;
-        App = new OAuthFactory(Issuer);
+        return new OidcProviderProcess(node, (string)JsonNode.Parse(line)!["issuer"]!);
     }
 
-    public async Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        await App.DisposeAsync();
-        if (_node is { HasExited: false })
+        if (!_node.HasExited)
         {
+            // Closing stdin asks the script to stop; a hung one is killed.
             _node.StandardInput.Close();
             if (!_node.WaitForExit(5000))
             {
@@ -69,7 +74,8 @@ public sealed class OidcProviderFixture : IAsyncLifetime
             }
         }
 
-        _node?.Dispose();
+        _node.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     internal static string RepositoryRoot()
@@ -83,5 +89,30 @@ public sealed class OidcProviderFixture : IAsyncLifetime
         }
 
         throw new InvalidOperationException("HitPlatform.sln not found above the test assembly.");
+    }
+}
+
+/// <summary>The local OIDC provider and the auth app (in-process) pointed at it.</summary>
+public sealed class OidcProviderFixture : IAsyncLifetime
+{
+    private OidcProviderProcess? _provider;
+
+    public string Issuer => _provider!.Issuer;
+
+    public OAuthFactory App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _provider = await OidcProviderProcess.StartAsync();
+        App = new OAuthFactory(_provider.Issuer);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
+        }
     }
 }
