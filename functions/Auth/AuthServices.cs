@@ -21,7 +21,6 @@ internal static class AuthServices
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
 
         services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, AuthDocumentsJsonContext.Default));
         // TTL on, no default: only one-time tokens and OAuth state carry a per-document ttl.

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Hit.Auth.Accounts;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -142,7 +143,7 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
 
         using var ok = await client.PostAsJsonAsync("/auth/login", new { email = email.ToUpperInvariant(), password = "correct horse battery" });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var tokens = (await ok.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))!;
+        var tokens = (await ok.Content.ReadFromJsonAsync(HitJsonContext.Default.TokenResponse))!;
         Assert.Equal(registered.User.Id, tokens.User.Id);
         Assert.NotEqual(new JsonWebToken(registered.AccessToken).GetClaim("sid").Value, new JsonWebToken(tokens.AccessToken).GetClaim("sid").Value);
 
@@ -197,7 +198,7 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
 
         using var me = await factory.Client(ns, tokens.AccessToken).GetAsync("/users/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        var account = (await me.Content.ReadFromJsonAsync(AuthJsonContext.Default.AccountResponse))!;
+        var account = (await me.Content.ReadFromJsonAsync(HitJsonContext.Default.AccountResponse))!;
         Assert.Equal(new AccountResponse(tokens.User.Id, email, ns, false, account.CreatedAt), account);
 
         using var anonymous = await factory.Client(ns).GetAsync("/users/me");
@@ -217,7 +218,7 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
 
         using var ok = await client.PostAsJsonAsync("/auth/verify", new { token = tokens.AccessToken });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        var claims = (await ok.Content.ReadFromJsonAsync(AuthJsonContext.Default.VerifyTokenResponse))!;
+        var claims = (await ok.Content.ReadFromJsonAsync(HitJsonContext.Default.VerifyTokenResponse))!;
         Assert.True(claims.Valid);
         Assert.Equal(tokens.User.Id, claims.Sub);
         Assert.Equal(ns, claims.Ns);
@@ -245,7 +246,7 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
         using var client = factory.Client(ns);
         using var verified = await client.PostAsJsonAsync("/auth/email/verify", new { token = mail.Data["token"] });
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
-        Assert.True((await verified.Content.ReadFromJsonAsync(AuthJsonContext.Default.AccountResponse))!.EmailVerified);
+        Assert.True((await verified.Content.ReadFromJsonAsync(HitJsonContext.Default.AccountResponse))!.EmailVerified);
 
         using var again = await client.PostAsJsonAsync("/auth/email/verify", new { token = mail.Data["token"] });
         await again.AssertProblem(HttpStatusCode.BadRequest, "invalid_one_time_token", "token");

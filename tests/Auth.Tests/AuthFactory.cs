@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Storage;
 using Microsoft.AspNetCore.Hosting;
@@ -99,7 +100,7 @@ public class AuthFactory : WebApplicationFactory<Program>
         using var client = Client(ns);
         using var response = await client.PostAsJsonAsync("/auth/register", new { email, password });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))!;
+        return (await response.Content.ReadFromJsonAsync(HitJsonContext.Default.TokenResponse))!;
     }
 
     private readonly List<AuthEmailMessage> _mails = [];
@@ -125,7 +126,7 @@ public class AuthFactory : WebApplicationFactory<Program>
 
                 foreach (var message in batch)
                 {
-                    _mails.Add(JsonSerializer.Deserialize(message.Body!.ToString(), AuthJsonContext.Default.AuthEmailMessage)!);
+                    _mails.Add(JsonSerializer.Deserialize(message.Body!.ToString(), HitJsonContext.Default.AuthEmailMessage)!);
                     await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 }
             }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -72,7 +73,7 @@ public sealed class OAuthTests(OidcProviderFixture oidc) : IClassFixture<OidcPro
         Assert.Equal("Bearer", values["token_type"]);
         Assert.StartsWith("hrt1.", values["refresh_token"], StringComparison.Ordinal);
         using var me = await oidc.App.Client(ns, values["access_token"]).GetAsync("/users/me");
-        var account = (await me.Content.ReadFromJsonAsync(AuthJsonContext.Default.AccountResponse))!;
+        var account = (await me.Content.ReadFromJsonAsync(HitJsonContext.Default.AccountResponse))!;
         Assert.Equal(email, account.Email);
         Assert.True(account.EmailVerified);
     }
@@ -86,13 +87,13 @@ public sealed class OAuthTests(OidcProviderFixture oidc) : IClassFixture<OidcPro
 
         using var first = await CallbackAsync(ns, await StartAndAuthorizeAsync(ns, email));
         using var me = await oidc.App.Client(ns, Fragment(first)["access_token"]).GetAsync("/users/me");
-        var account = (await me.Content.ReadFromJsonAsync(AuthJsonContext.Default.AccountResponse))!;
+        var account = (await me.Content.ReadFromJsonAsync(HitJsonContext.Default.AccountResponse))!;
         Assert.Equal(registered.User.Id, account.Id);
         Assert.True(account.EmailVerified);
 
         using var second = await CallbackAsync(ns, await StartAndAuthorizeAsync(ns, email));
         using var verify = await oidc.App.Client(ns).PostAsJsonAsync("/auth/verify", new { token = Fragment(second)["access_token"] });
-        Assert.Equal(registered.User.Id, (await verify.Content.ReadFromJsonAsync(AuthJsonContext.Default.VerifyTokenResponse))!.Sub);
+        Assert.Equal(registered.User.Id, (await verify.Content.ReadFromJsonAsync(HitJsonContext.Default.VerifyTokenResponse))!.Sub);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Hit.Contracts;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -186,7 +187,7 @@ public sealed class ServiceTokenValidationTests(RotationFactory auth) : IClassFi
         var rotated = await ring.RotateAsync(CancellationToken.None);
         Assert.Equal(Hit.Auth.Keys.KeyStates.Revoked, rotated.Keys.Single(k => k.Kid == firstKid).State);
         using var login = await auth.Client(ns).PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
-        var after = (await login.Content.ReadFromJsonAsync(Hit.Contracts.Auth.AuthJsonContext.Default.TokenResponse))!;
+        var after = (await login.Content.ReadFromJsonAsync(Hit.Contracts.HitJsonContext.Default.TokenResponse))!;
         Assert.Equal(rotated.CurrentKey.Kid, new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(after.AccessToken).Kid);
 
         using var fresh = await client.SendAsync(Get("/whoami", after.AccessToken));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -14,7 +15,7 @@ public sealed class SessionTests(AuthFactory factory) : IClassFixture<AuthFactor
     {
         using var response = await app.Client(ns).PostAsJsonAsync("/auth/refresh", new { refreshToken });
         Assert.True(expected == response.StatusCode, await response.Content.ReadAsStringAsync());
-        return expected == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))! : null!;
+        return expected == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync(HitJsonContext.Default.TokenResponse))! : null!;
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class SessionTests(AuthFactory factory) : IClassFixture<AuthFactor
         var email = AuthFactory.NewEmail("logout");
         var a = await factory.RegisterAsync(ns, email);
         using var login = await factory.Client(ns).PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
-        var b = (await login.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))!;
+        var b = (await login.Content.ReadFromJsonAsync(HitJsonContext.Default.TokenResponse))!;
 
         using var logout = await factory.Client(ns, a.AccessToken).PostAsync("/auth/logout", null);
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
@@ -131,7 +132,7 @@ public sealed class SessionTests(AuthFactory factory) : IClassFixture<AuthFactor
         var email = AuthFactory.NewEmail("all");
         var a = await factory.RegisterAsync(ns, email);
         using var login = await factory.Client(ns).PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
-        var b = (await login.Content.ReadFromJsonAsync(AuthJsonContext.Default.TokenResponse))!;
+        var b = (await login.Content.ReadFromJsonAsync(HitJsonContext.Default.TokenResponse))!;
         var other = await factory.RegisterAsync(ns, AuthFactory.NewEmail("other"));
 
         using var logoutAll = await factory.Client(ns, b.AccessToken).PostAsync("/auth/logout-all", null);

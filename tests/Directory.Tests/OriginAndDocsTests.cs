@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Hit.Contracts;
 using Hit.Contracts.Directory;
 
 namespace Hit.Directory.Tests;
@@ -133,7 +134,7 @@ public sealed class ServiceAndDocsTests(DirectoryFactory factory) : IClassFixtur
         using var client = factory.CreateClient();
 
         using var unknown = await client.GetAsync(new Uri("/no/such/route", UriKind.Relative));
-        var body = await unknown.Content.ReadFromJsonAsync(DirectoryJsonContext.Default.DirectoryErrorResponse);
+        var body = await unknown.Content.ReadFromJsonAsync(HitJsonContext.Default.DirectoryErrorResponse);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal((false, "not_found"), (body!.Success, body.Error.Code));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Hit.Contracts;
 using Hit.Contracts.Directory;
 using Hit.Sdk;
 
@@ -190,7 +191,7 @@ public sealed class UserApiTests(DirectoryFactory factory) : IClassFixture<Direc
     public async Task CreateUser_InvalidInput_Returns400NamingTheField(string field, string json)
     {
         await using var sdk = factory.Sdk(DirectoryFactory.NewNamespace());
-        var request = JsonSerializer.Deserialize(json, DirectoryJsonContext.Default.CreateUserRequest)!;
+        var request = JsonSerializer.Deserialize(json, HitJsonContext.Default.CreateUserRequest)!;
 
         var error = await Assert.ThrowsAsync<HitValidationException>(() => sdk.CreateUserAsync(request));
 

@@ -1,6 +1,7 @@
 using Hit.Auth.Http;
 using Hit.Auth.Safety;
 using Hit.Auth.Sessions;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Auth.Jwt;
 using Hit.Platform.Errors;
@@ -35,7 +36,7 @@ internal static class AuthFunctions
     internal static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> Register(
         HttpRequest request, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.CredentialsRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.CredentialsRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);
@@ -60,7 +61,7 @@ internal static class AuthFunctions
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
         HttpRequest request, HttpContext context, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.CredentialsRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.CredentialsRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);
@@ -89,7 +90,7 @@ internal static class AuthFunctions
     internal static async Task<Results<Ok<VerifyTokenResponse>, ProblemHttpResult>> Verify(
         HttpRequest request, HitTokenValidator validator, SessionStore sessions, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.VerifyTokenRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.VerifyTokenRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);
@@ -121,7 +122,7 @@ internal static class AuthFunctions
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         HttpRequest request, TenantNamespace ns, SessionStore sessions, AccountStore accounts, Tokens.AccessTokenIssuer issuer, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.RefreshRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.RefreshRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);

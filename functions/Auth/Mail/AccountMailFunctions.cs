@@ -2,6 +2,7 @@ using Hit.Auth.Accounts;
 using Hit.Auth.Http;
 using Hit.Auth.Safety;
 using Hit.Auth.Sessions;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Auth.Jwt;
 using Hit.Platform.Errors;
@@ -32,7 +33,7 @@ internal static partial class AccountMailFunctions
     internal static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> VerifyEmail(
         HttpRequest request, TenantNamespace ns, OneTimeTokenStore tokens, AccountStore accounts, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.EmailTokenRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.EmailTokenRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);
@@ -73,7 +74,7 @@ internal static partial class AccountMailFunctions
         HttpRequest request, TenantNamespace ns, AccountStore accounts, OneTimeTokenStore tokens, AuthMailer mailer,
         IOptions<AuthOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.ForgotPasswordRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.ForgotPasswordRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);
@@ -102,7 +103,7 @@ internal static partial class AccountMailFunctions
         HttpRequest request, TenantNamespace ns, OneTimeTokenStore tokens, AccountStore accounts, Passwords passwords,
         SessionStore sessions, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.ResetPasswordRequest, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.ResetPasswordRequest, cancellationToken);
         if (error is not null)
         {
             return Problems.BadRequest(error.Field, error.Message, error.Code);

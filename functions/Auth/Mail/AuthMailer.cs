@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Storage;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,7 @@ internal sealed partial class AuthMailer(QueueServiceClient queues, IOptions<Aut
                 ["expiresAt"] = expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             },
             time.GetUtcNow());
-        await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, AuthJsonContext.Default.AuthEmailMessage)), cancellationToken: cancellationToken);
+        await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, HitJsonContext.Default.AuthEmailMessage)), cancellationToken: cancellationToken);
         Log.MailQueued(logger, template, message.MessageId);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Errors;
 using Microsoft.AspNetCore.RateLimiting;
@@ -92,7 +93,7 @@ internal static class AuthRateLimits
         {
             http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             await http.Response.WriteAsJsonAsync(new TicketingErrorResponse([new TicketingError(message)]),
-                AuthJsonContext.Default.TicketingErrorResponse, cancellationToken: cancellationToken);
+                HitJsonContext.Default.TicketingErrorResponse, cancellationToken: cancellationToken);
             return;
         }
 

@@ -2,6 +2,7 @@ using Hit.Auth.Accounts;
 using Hit.Auth.Http;
 using Hit.Auth.Safety;
 using Hit.Auth.Sessions;
+using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Auth.Jwt;
 using Hit.Platform.Tenancy;
@@ -35,7 +36,7 @@ internal static class TicketingFunctions
     internal static async Task<Results<Created<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignUp(
         HttpRequest request, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.TicketingCredentials, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TicketingCredentials, cancellationToken);
         if (error is not null)
         {
             return Errors(StatusCodes.Status400BadRequest, new TicketingError(error.Message, error.Field));
@@ -59,7 +60,7 @@ internal static class TicketingFunctions
     internal static async Task<Results<Ok<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignIn(
         HttpRequest request, HttpContext context, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
     {
-        var (body, error) = await JsonBody.ReadAsync(request, AuthJsonContext.Default.TicketingCredentials, cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TicketingCredentials, cancellationToken);
         if (error is not null)
         {
             return Errors(StatusCodes.Status400BadRequest, new TicketingError(error.Message, error.Field));
@@ -137,5 +138,5 @@ internal static class TicketingFunctions
     }
 
     private static JsonHttpResult<TicketingErrorResponse> Errors(int status, params TicketingError[] errors) =>
-        TypedResults.Json(new TicketingErrorResponse(errors), AuthJsonContext.Default.TicketingErrorResponse, statusCode: status);
+        TypedResults.Json(new TicketingErrorResponse(errors), HitJsonContext.Default.TicketingErrorResponse, statusCode: status);
 }

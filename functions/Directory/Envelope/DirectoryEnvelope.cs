@@ -1,3 +1,4 @@
+using Hit.Contracts;
 using Hit.Contracts.Directory;
 using Hit.Platform.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +27,6 @@ internal static class DirectoryEnvelope
 {
     public static IServiceCollection AddDirectoryEnvelope(this IServiceCollection services)
     {
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DirectoryJsonContext.Default));
         // First in the list: ProblemDetailsService uses the first writer that accepts the response.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, DirectoryErrorWriter>());
         services.TryAddSingleton(TimeProvider.System);
@@ -71,7 +71,7 @@ internal sealed class DirectoryErrorWriter : IProblemDetailsWriter
         var field = problem.Extensions.TryGetValue("field", out var f) && f is string fs ? fs : null;
         var message = problem.Detail ?? problem.Title ?? ReasonPhrase(status);
         var body = new DirectoryErrorResponse(false, new DirectoryError(code, message, field));
-        return new ValueTask(response.WriteAsJsonAsync(body, DirectoryJsonContext.Default.DirectoryErrorResponse, "application/json; charset=utf-8", context.HttpContext.RequestAborted));
+        return new ValueTask(response.WriteAsJsonAsync(body, HitJsonContext.Default.DirectoryErrorResponse, "application/json; charset=utf-8", context.HttpContext.RequestAborted));
     }
 
     private static string ReasonPhrase(int status) =>

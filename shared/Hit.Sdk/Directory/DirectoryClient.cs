@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
+using Hit.Contracts;
 using Hit.Contracts.Directory;
 using Hit.Sdk.Http;
 
@@ -43,34 +44,34 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
     public Task<UserResponse> CreateUserAsync(CreateUserRequest user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return SendAsync(HttpMethod.Post, "users/", ServiceCall.JsonBody(user, DirectoryJsonContext.Default.CreateUserRequest),
-            DirectoryJsonContext.Default.DirectoryResponseUserResponse, idempotent: false, cancellationToken);
+        return SendAsync(HttpMethod.Post, "users/", ServiceCall.JsonBody(user, HitJsonContext.Default.CreateUserRequest),
+            HitJsonContext.Default.DirectoryResponseUserResponse, idempotent: false, cancellationToken);
     }
 
     /// <summary>A user by record id; <see cref="HitNotFoundException"/> when there is none.</summary>
     public Task<UserResponse> GetUserAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "users/" + ServiceCall.Segment(id), null, DirectoryJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
+        SendAsync(HttpMethod.Get, "users/" + ServiceCall.Segment(id), null, HitJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
 
     /// <summary>A user by e-mail (case-insensitive); <see cref="HitNotFoundException"/> when there is none.</summary>
     public Task<UserResponse> GetUserByEmailAsync(string email, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "users/email/" + ServiceCall.Segment(email), null, DirectoryJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
+        SendAsync(HttpMethod.Get, "users/email/" + ServiceCall.Segment(email), null, HitJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
 
     /// <summary>A user by Discord user and guild id; <see cref="HitNotFoundException"/> when there is none.</summary>
     public Task<UserResponse> GetUserByDiscordAsync(string userId, string guildId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, $"users/discord/{ServiceCall.Segment(userId)}/{ServiceCall.Segment(guildId)}", null,
-            DirectoryJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
+            HitJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
 
     /// <summary>Changes the given fields (absent ones keep their value; profile keys merge, null removes).</summary>
     public Task<UserResponse> UpdateUserAsync(string id, UpdateUserRequest changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return SendAsync(HttpMethod.Put, "users/" + ServiceCall.Segment(id), ServiceCall.JsonBody(changes, DirectoryJsonContext.Default.UpdateUserRequest),
-            DirectoryJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
+        return SendAsync(HttpMethod.Put, "users/" + ServiceCall.Segment(id), ServiceCall.JsonBody(changes, HitJsonContext.Default.UpdateUserRequest),
+            HitJsonContext.Default.DirectoryResponseUserResponse, true, cancellationToken);
     }
 
     /// <summary>Deletes a user; <see cref="HitNotFoundException"/> when there is none.</summary>
     public async Task DeleteUserAsync(string id, CancellationToken cancellationToken = default) =>
-        await SendAsync(HttpMethod.Delete, "users/" + ServiceCall.Segment(id), null, DirectoryJsonContext.Default.DirectoryResponseDeletedUserResponse, true, cancellationToken).ConfigureAwait(false);
+        await SendAsync(HttpMethod.Delete, "users/" + ServiceCall.Segment(id), null, HitJsonContext.Default.DirectoryResponseDeletedUserResponse, true, cancellationToken).ConfigureAwait(false);
 
     /// <summary>One page of users, oldest first (<c>GET /users/</c>).</summary>
     public Task<UserPage> ListUsersAsync(int? pageSize = null, string? cursor = null, CancellationToken cancellationToken = default)
@@ -87,7 +88,7 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
         }
 
         return SendAsync(HttpMethod.Get, query.Count == 0 ? "users/" : "users/?" + string.Join('&', query), null,
-            DirectoryJsonContext.Default.DirectoryResponseUserPage, true, cancellationToken);
+            HitJsonContext.Default.DirectoryResponseUserPage, true, cancellationToken);
     }
 
     /// <summary>One page of a query (<c>POST /users/query</c>); pass the page's <c>next_cursor</c> back for the next.</summary>
@@ -95,8 +96,8 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(query);
         // A query only reads, so it is retried like a GET even though it is a POST.
-        return SendAsync(HttpMethod.Post, "users/query", ServiceCall.JsonBody(query, DirectoryJsonContext.Default.UserQuery),
-            DirectoryJsonContext.Default.DirectoryResponseUserPage, idempotent: true, cancellationToken);
+        return SendAsync(HttpMethod.Post, "users/query", ServiceCall.JsonBody(query, HitJsonContext.Default.UserQuery),
+            HitJsonContext.Default.DirectoryResponseUserPage, idempotent: true, cancellationToken);
     }
 
     /// <summary>Every user matching <paramref name="query"/>, page after page.</summary>
@@ -127,7 +128,7 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, ServiceCall.Relative("health"));
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable
-            && await response.Content.ReadFromJsonAsync(DirectoryJsonContext.Default.DirectoryResponseDirectoryHealth, cancellationToken).ConfigureAwait(false) is { Data: { } health })
+            && await response.Content.ReadFromJsonAsync(HitJsonContext.Default.DirectoryResponseDirectoryHealth, cancellationToken).ConfigureAwait(false) is { Data: { } health })
         {
             return health;
         }
@@ -137,7 +138,7 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
 
     /// <summary><c>GET /</c>: name, version, documentation links and accepted signature versions.</summary>
     public Task<ServiceInfo> GetServiceInfoAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "", null, DirectoryJsonContext.Default.DirectoryResponseServiceInfo, true, cancellationToken);
+        SendAsync(HttpMethod.Get, "", null, HitJsonContext.Default.DirectoryResponseServiceInfo, true, cancellationToken);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<DirectoryResponse<T>> typeInfo, bool idempotent, CancellationToken cancellationToken)
     {
