@@ -125,6 +125,21 @@ public sealed class CliTests : IDisposable
         Assert.Equal("5", env["HIT_SMTP_PORT"]);
     }
 
+    [Fact]
+    public async Task LocalStack_PortAlreadyInUse_RefusesToStartAndNamesIt()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var busy = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var ports = StackPorts.Free() with { Cosmos = busy };
+        var repo = Repository.Locate();
+
+        var error = await Assert.ThrowsAsync<CliException>(() => LocalStack.StartAsync(repo, ports, Path.Combine(_dir, "run"), CancellationToken.None));
+
+        Assert.Contains($"Port {busy} (Cosmos server)", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "run")), "nothing is started or written when a port is taken");
+    }
+
     private Repository FakeRepo(params (string Folder, string Yaml)[] apps)
     {
         foreach (var (folder, yaml) in apps)

@@ -26,6 +26,7 @@ internal sealed class LocalStack : IAsyncDisposable
     public static async Task<LocalStack> StartAsync(Repository repo, StackPorts ports, string runDirectory, CancellationToken cancellationToken)
     {
         NpmPackages.EnsureInstalledHint(repo);
+        await EnsurePortsFreeAsync(ports, cancellationToken);
         Directory.CreateDirectory(runDirectory);
         var stack = new LocalStack(ports, runDirectory);
         try
@@ -110,6 +111,26 @@ internal sealed class LocalStack : IAsyncDisposable
         lock (log)
         {
             log.WriteLine(line);
+        }
+    }
+
+    /// <summary>
+    /// Readiness is "the port answers", so a port someone else already holds would pass for a started emulator
+    /// while ours died on bind: refuse to start instead.
+    /// </summary>
+    private static async Task EnsurePortsFreeAsync(StackPorts ports, CancellationToken cancellationToken)
+    {
+        (string Name, int Port)[] wanted =
+        [
+            ("Azurite blob", ports.Blob), ("Azurite queue", ports.Queue), ("Azurite table", ports.Table),
+            ("Cosmos server", ports.Cosmos), ("maildev SMTP", ports.Smtp), ("maildev web", ports.MailWeb),
+        ];
+        foreach (var (name, port) in wanted)
+        {
+            if (await Loopback.IsListeningAsync(port, cancellationToken))
+            {
+                throw new CliException($"Port {port} ({name}) is already in use — is another ./hit run or ./hit stack running? Stop it, or pick other ports (see --help).");
+            }
         }
     }
 
