@@ -9,21 +9,16 @@ namespace Hit.Sdk.Counters;
 /// Typed client of the ping-pong counters. Failures throw <see cref="HitApiException"/> with the ProblemDetails
 /// <c>code</c>. Increment is sent once (repeating it would count twice); reads and resets are retried.
 /// </summary>
-public sealed class CounterClient : IAsyncDisposable, IDisposable
+public sealed class CounterClient : HitServiceClient
 {
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttpClient;
-
     public CounterClient(HttpClient http)
         : this(http, ownsHttpClient: false)
     {
     }
 
     private CounterClient(HttpClient http, bool ownsHttpClient)
+        : base(http, ownsHttpClient)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        _http = http;
-        _ownsHttpClient = ownsHttpClient;
     }
 
     public static CounterClient Create(HitClientOptions options, HttpMessageHandler? primaryHandler = null)
@@ -47,32 +42,8 @@ public sealed class CounterClient : IAsyncDisposable, IDisposable
     private async Task<CounterResponse> SendAsync(HttpMethod method, string path, bool idempotent, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, ServiceCall.Relative(path));
-        if (idempotent)
-        {
-            RetryHandler.MarkIdempotent(request);
-        }
-
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!ServiceCall.IsSuccess(response.StatusCode))
-        {
-            throw await ServiceCall.ErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-
+        using var response = await SendAsync(request, idempotent, cancellationToken).ConfigureAwait(false);
         return await response.Content.ReadFromJsonAsync(HitJsonContext.Default.CounterResponse, cancellationToken).ConfigureAwait(false)
             ?? throw new HitApiException(response.StatusCode, "invalid_response", "The service answered success without a body.");
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        if (_ownsHttpClient)
-        {
-            _http.Dispose();
-        }
     }
 }

@@ -15,11 +15,8 @@ namespace Hit.Sdk.Directory;
 /// <c>error.code</c> (<see cref="HitNotFoundException"/> for <c>user_not_found</c>, <see cref="HitConflictException"/>
 /// for <c>email_taken</c>/<c>discord_account_taken</c>, …).
 /// </summary>
-public sealed class DirectoryClient : IAsyncDisposable, IDisposable
+public sealed class DirectoryClient : HitServiceClient
 {
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttpClient;
-
     /// <summary>Over an <see cref="HttpClient"/> whose base address and handlers are already set (DI does this).</summary>
     public DirectoryClient(HttpClient http)
         : this(http, ownsHttpClient: false)
@@ -27,10 +24,8 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
     }
 
     private DirectoryClient(HttpClient http, bool ownsHttpClient)
+        : base(http, ownsHttpClient)
     {
-        ArgumentNullException.ThrowIfNull(http);
-        _http = http;
-        _ownsHttpClient = ownsHttpClient;
     }
 
     /// <summary>A client that owns its handler chain (retry → signing → bearer → <paramref name="primaryHandler"/>).</summary>
@@ -126,7 +121,7 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
     public async Task<DirectoryHealth> GetHealthAsync(CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, ServiceCall.Relative("health"));
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable
             && await response.Content.ReadFromJsonAsync(HitJsonContext.Default.DirectoryResponseDirectoryHealth, cancellationToken).ConfigureAwait(false) is { Data: { } health })
         {
@@ -143,34 +138,10 @@ public sealed class DirectoryClient : IAsyncDisposable, IDisposable
     private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? body, JsonTypeInfo<DirectoryResponse<T>> typeInfo, bool idempotent, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, ServiceCall.Relative(path)) { Content = body };
-        if (idempotent && method == HttpMethod.Post)
-        {
-            RetryHandler.MarkIdempotent(request);
-        }
-
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!ServiceCall.IsSuccess(response.StatusCode))
-        {
-            throw await ServiceCall.ErrorAsync(response, cancellationToken).ConfigureAwait(false);
-        }
-
+        using var response = await SendAsync(request, idempotent, cancellationToken).ConfigureAwait(false);
         var envelope = await response.Content.ReadFromJsonAsync(typeInfo, cancellationToken).ConfigureAwait(false);
         return envelope is { Success: true, Data: { } data }
             ? data
             : throw new HitApiException(response.StatusCode, "invalid_response", "The service answered success without data.");
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    public void Dispose()
-    {
-        if (_ownsHttpClient)
-        {
-            _http.Dispose();
-        }
     }
 }
