@@ -138,7 +138,10 @@ public sealed class ModuleManifest
         public List<string> Hubs { get; set; } = [];
     }
 
-    /// <summary>A setting the app requires on start: a literal <c>value</c> or where it comes <c>from</c>.</summary>
+    /// <summary>
+    /// A setting the app requires on start: exactly one of a literal <c>value</c>, where it comes <c>from</c>,
+    /// or the Key Vault <c>secret</c> that holds it.
+    /// </summary>
     public sealed class SettingSpec
     {
         public string Name { get; set; } = "";
@@ -146,5 +149,11 @@ public sealed class ModuleManifest
         public string? From { get; set; }
 
         public string? Value { get; set; }
+
+        /// <summary>
+        /// Name of a Key Vault secret: in Azure the setting becomes a Key Vault reference resolved with the
+        /// app's identity (infra/bicep). Locally the value comes from local.settings.json, as for any setting.
+        /// </summary>
+        public string? Secret { get; set; }
     }
 }
