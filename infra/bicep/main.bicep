@@ -81,6 +81,7 @@ var apps = [
       { name: 'HitAuth__Issuer', from: 'gateway.url' }
       { name: 'HitAuth__Audience', value: 'hit' }
       { name: 'Auth__RateLimits__ForwardedForHops', value: '2' }
+      { name: 'Auth__KeyEncryptionKey', secret: 'auth-key-encryption-key' }
     ]
   }
   {
@@ -100,6 +101,7 @@ var apps = [
     settings: [
       { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
       { name: 'Cosmos__DatabaseName', value: 'hit' }
+      { name: 'Directory__Hmac__Secrets__0', secret: 'directory-hmac-secret-0' }
     ]
   }
 ]
@@ -124,6 +126,7 @@ var tags = {
 }
 var storageAccountName = 'st${resourceToken}'
 var apimName = 'apim-${resourceToken}'
+var keyVaultName = 'kv-${resourceToken}'
 var siteNames = toObject(apps, app => app.name, app => 'func-${app.name}-${resourceToken}')
 
 // A hub gets its event handler once the app that serves it is deployed (its webpubsub_extension key
@@ -212,6 +215,20 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+// Secret values live here (set once by hand, see infra/README.md); manifests name them with `secret:`.
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    // Empty entries (apps without secrets) are dropped by the module.
+    readerPrincipalIds: [for (app, i) in apps: empty(filter(app.settings, s => s.?secret != null)) ? '' : identities[i].outputs.principalId]
+    developerPrincipalId: developerPrincipalId
+  }
+}
+
 module functionApps 'modules/functionApp.bicep' = [
   for (app, i) in apps: {
     name: 'app-${app.name}'
@@ -238,6 +255,8 @@ module functionApps 'modules/functionApp.bicep' = [
         'auth.jwksUrl': '${gatewayUrl}/auth/.well-known/jwks.json'
       }
       webPubSubEndpoint: webPubSub.outputs.endpoint
+      // From the module output (not the variable) so the app waits for the vault's role assignments.
+      keyVaultName: keyVault.outputs.name
       extraSettings: appSettings[?app.name] ?? {}
     }
   }
@@ -319,6 +338,13 @@ output HIT_STORAGE_ACCOUNT string = storageAccountName
 output HIT_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output HIT_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
 output HIT_WEBPUBSUB_ENDPOINT string = webPubSub.outputs.endpoint
+output HIT_KEY_VAULT_NAME string = keyVault.outputs.name
+// Secrets the apps declare; infra/scripts/postdeploy.sh warns about any the vault does not hold yet.
+output HIT_SECRETS array = flatten(map(apps, app => map(filter(app.settings, s => s.?secret != null), s => {
+  app: app.name
+  setting: s.name
+  secret: s.?secret
+})))
 output HIT_APPS array = [
   for (app, i) in apps: {
     name: app.name

@@ -14,10 +14,15 @@ type settingSource =
   | 'identity.clientId'
 
 @export()
+@description('Exactly one of value, from or secret (tests/Infra.Tests checks it).')
 type settingSpec = {
   name: string
+  @description('A literal value.')
   value: string?
+  @description('A value the Bicep provides (settingSources in main.bicep).')
   from: settingSource?
+  @description('A Key Vault secret name: the setting becomes a Key Vault reference resolved with the app identity.')
+  secret: string?
 }
 
 @export()

@@ -19,6 +19,8 @@ param corsAllowedOrigins string[]
 @description('Values for the manifest settings declared with `from:` (see types.bicep settingSource).')
 param settingSources object
 param webPubSubEndpoint string
+@description('Vault holding the secrets the manifest declares with `secret:` (modules/keyvault.bicep).')
+param keyVaultName string
 @description('Environment-specific settings from main.bicepparam; applied last.')
 param extraSettings object
 
@@ -38,7 +40,9 @@ var sources = union(settingSources, {
   'identity.clientId': identityClientId
 })
 
-var manifestSettings = toObject(app.settings, s => s.name, s => s.value ?? sources[s.from!])
+// A `secret:` setting is a Key Vault reference: the platform resolves it with keyVaultReferenceIdentity
+// (below) and the handler sees the plain value, so app code reads it like any other setting.
+var manifestSettings = toObject(app.settings, s => s.name, s => s.secret == null ? (s.value ?? sources[s.from!]) : '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${s.secret!})')
 
 var hostSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
@@ -89,6 +93,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references resolve with the system-assigned identity unless told otherwise; the app has only
+    // its user-assigned one (which holds Key Vault Secrets User). Set for every app so a reference added
+    // through `appSettings` in main.bicepparam resolves the same way.
+    keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
         storage: {

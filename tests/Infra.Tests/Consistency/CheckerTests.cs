@@ -334,6 +334,163 @@ public sealed class CheckerTests
         AssertReports(problems, ProblemCodes.SharedDeploymentContainer, "pingpong");
     }
 
+    private static ModuleManifest RealManifest(string folder) =>
+        ModuleManifest.Parse(File.ReadAllText(RepoRoot.Combine("functions", folder, "hit-module.yaml")), folder);
+
+    [Fact]
+    public void Check_SecretSettingMissingFromEntry_ReportsMissingSetting()
+    {
+        var broken = Real.WithMain(m => m.Replace("      { name: 'Auth__KeyEncryptionKey', secret: 'auth-key-encryption-key' }\n", "", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Main, broken.Main);
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingSetting, "auth");
+    }
+
+    [Fact]
+    public void Check_SecretNameDiffers_ReportsMissingSetting()
+    {
+        var broken = Real.WithMain(m => m.Replace("secret: 'directory-hmac-secret-0'", "secret: 'directory-hmac-secret'", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Main, broken.Main);
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingSetting, "directory");
+    }
+
+    [Fact]
+    public void Check_SecretSettingAsValueInEntry_ReportsMissingSetting()
+    {
+        var broken = Real.WithMain(m => m.Replace("secret: 'directory-hmac-secret-0'", "value: 'directory-hmac-secret-0'", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Main, broken.Main);
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingSetting, "directory");
+    }
+
+    [Fact]
+    public void Check_SiteWithoutKeyVaultReferenceIdentity_ReportsMissingSettingForSecretAppsOnly()
+    {
+        var broken = Real.WithModule("functionApp.bicep", f => f.Replace("keyVaultReferenceIdentity: identityId", "", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Module("functionApp.bicep"), broken.Module("functionApp.bicep"));
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingSetting, "auth");
+        AssertReports(problems, ProblemCodes.MissingSetting, "directory");
+        Assert.DoesNotContain(problems, p => p.App == "pingpong");
+    }
+
+    [Fact]
+    public void Check_SecretNotTurnedIntoKeyVaultReference_ReportsMissingSetting()
+    {
+        var broken = Real.WithModule("functionApp.bicep", f => f.Replace("'@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${s.secret!})'", "s.secret!", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Module("functionApp.bicep"), broken.Module("functionApp.bicep"));
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingSetting, "auth");
+    }
+
+    [Fact]
+    public void Check_KeyVaultModuleMissing_ReportsMissingKeyVaultAndRole()
+    {
+        var modules = Real.Modules.Where(m => m.Key != "keyvault.bicep").ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        var broken = new InfraSources { Main = Real.Main, Modules = modules };
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingKeyVault, "auth");
+        AssertReports(problems, ProblemCodes.MissingRole, "directory");
+        Assert.DoesNotContain(problems, p => p.App == "pingpong");
+    }
+
+    [Fact]
+    public void Check_KeyVaultWithoutPurgeProtection_ReportsMissingKeyVault()
+    {
+        var broken = Real.WithModule("keyvault.bicep", k => k.Replace("enablePurgeProtection: true", "enablePurgeProtection: false", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Module("keyvault.bicep"), broken.Module("keyvault.bicep"));
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingKeyVault, "directory");
+    }
+
+    [Fact]
+    public void Check_KeyVaultWithAccessPolicies_ReportsMissingKeyVault()
+    {
+        var broken = Real.WithModule("keyvault.bicep", k => k.Replace("enableRbacAuthorization: true", "enableRbacAuthorization: false", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Module("keyvault.bicep"), broken.Module("keyvault.bicep"));
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingKeyVault, "auth");
+    }
+
+    [Fact]
+    public void Check_SecretsUserNotFedFromAppList_ReportsMissingRole()
+    {
+        var broken = Real.WithMain(m => m.Replace(
+            "readerPrincipalIds: [for (app, i) in apps: empty(filter(app.settings, s => s.?secret != null)) ? '' : identities[i].outputs.principalId]",
+            "readerPrincipalIds: []",
+            StringComparison.Ordinal));
+        Assert.NotEqual(Real.Main, broken.Main);
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingRole, "directory");
+    }
+
+    [Fact]
+    public void Check_SecretsUserRoleScopedToResourceGroup_ReportsMissingRoleForSecretAppsOnly()
+    {
+        var broken = Real.WithModule("keyvault.bicep", k => k.Replace("    scope: vault\n    properties: {\n      principalId: principalId", "    properties: {\n      principalId: principalId", StringComparison.Ordinal));
+        Assert.NotEqual(Real.Module("keyvault.bicep"), broken.Module("keyvault.bicep"));
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.MissingRole, "auth");
+        Assert.DoesNotContain(problems, p => p.App == "pingpong");
+    }
+
+    [Fact]
+    public void Check_ManifestSettingWithValueAndSecret_ReportsInvalidSetting()
+    {
+        var auth = RealManifest("Auth");
+        auth.Settings.Single(s => s.Secret is not null).Value = "inline-key";
+
+        var problems = ConsistencyChecker.Check(Real, [auth]);
+
+        AssertReports(problems, ProblemCodes.InvalidSetting, "auth");
+    }
+
+    [Fact]
+    public void Check_ManifestSettingWithoutSource_ReportsInvalidSetting()
+    {
+        var directory = RealManifest("Directory");
+        directory.Settings.Add(new ModuleManifest.SettingSpec { Name = "Directory__Unset" });
+
+        var problems = ConsistencyChecker.Check(Real, [directory]);
+
+        AssertReports(problems, ProblemCodes.InvalidSetting, "directory");
+    }
+
+    [Fact]
+    public void Check_EntrySettingWithTwoSources_ReportsInvalidSetting()
+    {
+        var broken = Real.WithMain(m => m.Replace(
+            "{ name: 'Directory__Hmac__Secrets__0', secret: 'directory-hmac-secret-0' }",
+            "{ name: 'Directory__Hmac__Secrets__0', value: 'plain', secret: 'directory-hmac-secret-0' }",
+            StringComparison.Ordinal));
+        Assert.NotEqual(Real.Main, broken.Main);
+
+        var problems = ConsistencyChecker.Check(broken, RealManifests);
+
+        AssertReports(problems, ProblemCodes.InvalidSetting, "directory");
+    }
+
     [Fact]
     public void Check_AppListWithExpression_ReportsAppListUnreadable()
     {

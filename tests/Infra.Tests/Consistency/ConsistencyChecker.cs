@@ -48,6 +48,20 @@ public static partial class ConsistencyChecker
             "12cf5a90-567b-43ae-8102-96cf46c7d9b4", m => m.WebPubSub.Hubs.Count > 0,
             ["filter(ownerPrincipalIds, p => !empty(p))", "serviceOwner)"],
             ["empty(app.webpubsub.hubs) ? '' : identities[i].outputs.principalId"]),
+        new("Key Vault Secrets User (secret settings)", "keyvault.bicep",
+            "4633458b-17de-408a-b874-0445c86b69e6", m => m.Settings.Any(s => s.Secret is not null),
+            ["for principalId in filter(readerPrincipalIds, p => !empty(p)): { name: guid(vault.id, principalId, secretsUser) scope: vault", "roleDefinitions', secretsUser)"],
+            ["readerPrincipalIds: [for (app, i) in apps: empty(filter(app.settings, s => s.?secret != null)) ? '' : identities[i].outputs.principalId]"]),
+    ];
+
+    /// <summary>What the vault must be for secrets to be safe there (RBAC only, recoverable).</summary>
+    private static readonly string[] KeyVaultSnippets =
+    [
+        "'Microsoft.KeyVault/vaults@",
+        "enableRbacAuthorization: true",
+        "accessPolicies: []",
+        "enableSoftDelete: true",
+        "enablePurgeProtection: true",
     ];
 
     public static IReadOnlyList<Problem> Check(InfraSources infra, IReadOnlyList<ModuleManifest> manifests)
@@ -101,6 +115,12 @@ public static partial class ConsistencyChecker
                     "'Microsoft.ApiManagement/service/apis@", "for app in backends:", "path: app.name"),
             CosmosFromList: main.Contains("containers: flatten(map(apps, app => app.cosmos.containers))", StringComparison.Ordinal),
             SettingsApplied: ContainsAll(functionApp, "toObject(app.settings,", "manifestSettings, extraSettings)"),
+            SecretsApplied: ContainsAll(functionApp,
+                    "'@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${s.secret!})'",
+                    "keyVaultReferenceIdentity: identityId")
+                && ContainsAll(Normalize(ModuleBlock(infra.Main, "functionApp.bicep")), "keyVaultName: keyVault.outputs.name"),
+            KeyVault: main.Contains("'modules/keyvault.bicep'", StringComparison.Ordinal)
+                && ContainsAll(Normalize(infra.Module("keyvault.bicep")), KeyVaultSnippets),
             DeployContainerPerApp: functionApp.Contains("value: '${storageBlobEndpoint}${app.deploymentContainer}'", StringComparison.Ordinal)
                 && main.Contains("map(apps, app => app.deploymentContainer)", StringComparison.Ordinal),
             SettingSources: SettingSourceKeys(infra));
@@ -204,9 +224,26 @@ public static partial class ConsistencyChecker
             }
         }
 
+        if (app.Settings.Any(s => s.Secret is not null) && !templates.KeyVault)
+        {
+            Report(ProblemCodes.MissingKeyVault, "The app declares secrets but main.bicep does not deploy modules/keyvault.bicep as an RBAC-only vault with soft delete and purge protection.");
+        }
+
         var entrySettings = List(entry, "settings").Select(AsObject).ToList();
+        foreach (var declared in entrySettings.Where(s => SourceCount(s) != 1))
+        {
+            Report(ProblemCodes.InvalidSetting, $"Entry setting '{Str(declared, "name")}' must have exactly one of value, from or secret (the Bicep would silently pick one).");
+        }
+
         foreach (var setting in app.Settings)
         {
+            var sources = new[] { setting.Value, setting.From, setting.Secret }.Count(v => v is not null);
+            if (sources != 1)
+            {
+                Report(ProblemCodes.InvalidSetting, $"Setting '{setting.Name}' must have exactly one of value, from or secret in the manifest (it has {sources}).");
+                continue;
+            }
+
             var declared = entrySettings.FirstOrDefault(s => Str(s, "name") == setting.Name);
             if (declared is null || !templates.SettingsApplied)
             {
@@ -229,9 +266,14 @@ public static partial class ConsistencyChecker
                 Report(ProblemCodes.UnknownSettingSource, $"Setting '{setting.Name}' comes from '{setting.From}', which the Bicep does not provide (settingSources in main.bicep).");
             }
 
-            if (setting.From is null && setting.Value is null)
+            if (setting.Secret is not null && Str(declared, "secret") != setting.Secret)
             {
-                Report(ProblemCodes.MissingSetting, $"Setting '{setting.Name}' has neither value nor from in the manifest.");
+                Report(ProblemCodes.MissingSetting, $"Setting '{setting.Name}' must be Key Vault secret '{setting.Secret}' but the entry says '{Str(declared, "secret")}'.");
+            }
+
+            if (setting.Secret is not null && !templates.SecretsApplied)
+            {
+                Report(ProblemCodes.MissingSetting, $"Setting '{setting.Name}' is a Key Vault secret but modules/functionApp.bicep does not turn `secret:` into a Key Vault reference resolved with the app identity (keyVaultReferenceIdentity, keyVaultName from the vault module).");
             }
         }
 
@@ -266,6 +308,9 @@ public static partial class ConsistencyChecker
             }
         }
     }
+
+    private static int SourceCount(Dictionary<string, object?> setting) =>
+        new[] { "value", "from", "secret" }.Count(key => setting.GetValueOrDefault(key) is not null);
 
     private static HashSet<string> SettingSourceKeys(InfraSources infra)
     {
@@ -342,6 +387,8 @@ public static partial class ConsistencyChecker
         bool GatewayFromList,
         bool CosmosFromList,
         bool SettingsApplied,
+        bool SecretsApplied,
+        bool KeyVault,
         bool DeployContainerPerApp,
         HashSet<string> SettingSources);
 

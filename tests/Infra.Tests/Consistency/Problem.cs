@@ -23,6 +23,8 @@ public static class ProblemCodes
     public const string CosmosTtlMismatch = "cosmos-ttl-mismatch";
     public const string UndeclaredHub = "undeclared-hub";
     public const string MissingSetting = "missing-setting";
+    public const string InvalidSetting = "invalid-setting";
+    public const string MissingKeyVault = "missing-key-vault";
     public const string UnknownSettingSource = "unknown-setting-source";
     public const string MissingRole = "missing-role";
     public const string MissingEventGridWiring = "missing-eventgrid-wiring";
