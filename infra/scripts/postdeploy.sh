@@ -17,6 +17,44 @@ set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/../.." && pwd)
 timeout_seconds=${HIT_WIRE_TIMEOUT_SECONDS:-300}
 
+# Secrets the manifests declare (`secret:`, main.bicep output HIT_SECRETS) are set by hand once (see
+# infra/README.md), never by the Bicep. Warn, never fail, about any the vault does not hold yet: the app that
+# references it fails its start-up validation until it is set. azd passes the outputs as environment values;
+# `./hit deploy` passes only HIT_APPS, so the rest is read from its deployment (named after the environment).
+warn_missing_secrets() {
+  outputs='{}'
+  if [ -z "${HIT_SECRETS:-}" ] || [ -z "${HIT_KEY_VAULT_NAME:-}" ]; then
+    outputs=$(az deployment sub show --name "$AZURE_ENV_NAME" --query properties.outputs -o json 2>/dev/null || echo '{}')
+  fi
+  # "<vault> <app> <setting> <secret>" per declared secret. ARM may change the case of output names.
+  declared=$(HIT_OUTPUTS="$outputs" node -e '
+    const outputs = JSON.parse(process.env.HIT_OUTPUTS || "{}");
+    const output = name => {
+      const key = Object.keys(outputs).find(k => k.toLowerCase() === name.toLowerCase());
+      return key === undefined ? undefined : outputs[key].value;
+    };
+    const vault = process.env.HIT_KEY_VAULT_NAME || output("HIT_KEY_VAULT_NAME") || "";
+    const raw = process.env.HIT_SECRETS || output("HIT_SECRETS") || [];
+    const secrets = typeof raw === "string" ? JSON.parse(raw) : raw;
+    if (vault) for (const s of secrets) console.log([vault, s.app, s.setting, s.secret].join(" "));
+  ')
+  if [ -z "$declared" ]; then
+    echo "postdeploy: no declared secrets found (HIT_SECRETS / HIT_KEY_VAULT_NAME); not checking Key Vault."
+    return 0
+  fi
+  vault=$(echo "$declared" | head -n 1 | cut -d " " -f 1)
+  if ! existing=$(az keyvault secret list --vault-name "$vault" --query "[].name" -o tsv 2>/dev/null); then
+    echo "postdeploy: WARNING: cannot list the secrets in $vault (needs Key Vault Secrets Officer: HIT_DEVELOPER_PRINCIPAL_ID + provision); declared secrets not checked." >&2
+    return 0
+  fi
+  echo "$declared" | while read -r vault app setting secret; do
+    if ! printf '%s\n' "$existing" | grep -qx -- "$secret"; then
+      echo "postdeploy: WARNING: $app needs $setting but Key Vault $vault has no secret '$secret'; the app will not start until it is set (infra/README.md, \"Secrets\")." >&2
+    fi
+  done
+}
+warn_missing_secrets
+
 # "<site> <key> <key>..." per app that needs keys; apps without blob triggers or hubs need none.
 needs=$(node -e '
   const apps = JSON.parse(process.env.HIT_APPS);
