@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Hit.LocalHost;
 using Hit.LocalHost.Gateway;
+using Hit.Testing;
 
 namespace Auth.Tests;
 
@@ -22,16 +23,9 @@ public sealed class AuthAppFixture : IAsyncLifetime
 
     public string EmailQueue { get; } = "email-e2e-" + Guid.NewGuid().ToString("N")[..16];
 
-    public static string AppsDirectory =>
-        Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(OidcProviderProcess.RepositoryRoot(), "artifacts", "apps");
-
     public async Task InitializeAsync()
     {
-        var root = Path.Combine(AppsDirectory, "Auth");
-        if (!File.Exists(Path.Combine(root, "host.json")))
-        {
-            throw new InvalidOperationException($"{root} is not built: run ./hit build auth (./hit test does it first).");
-        }
+        var root = TestStack.AppRoot("Auth");
 
         // The gateway first: its address is the public base the provider calls back to.
         await Gateway.StartAsync();
@@ -41,14 +35,8 @@ public sealed class AuthAppFixture : IAsyncLifetime
         {
             AppRoot = root,
             AppName = "auth",
-            Settings = new Dictionary<string, string?>
+            Settings = new Dictionary<string, string?>(TestStack.AsEnvironment(TestStack.Settings(database: "hit-auth-e2e")))
             {
-                ["AzureWebJobsStorage"] = AuthFactory.StorageConnection,
-                ["Cosmos__Endpoint"] = AuthFactory.CosmosEndpoint,
-                ["Cosmos__Key"] = AuthFactory.CosmosKey,
-                ["Cosmos__Local"] = "true",
-                ["Cosmos__CreateResources"] = "true",
-                ["Cosmos__DatabaseName"] = "hit-auth-e2e",
                 ["Auth__KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
                 ["Auth__EmailQueue"] = EmailQueue,
                 ["HitAuth__Issuer"] = AuthFactory.Issuer,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Storage;
+using Hit.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,6 @@ public class AuthFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?>? _settings;
 
-    public const string CosmosKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
     public const string Issuer = "https://auth.hit.test";
     public const string Audience = "hit";
 
@@ -35,20 +35,10 @@ public class AuthFactory : WebApplicationFactory<Program>
 
     public string Database { get; } = "hit-auth-tests";
 
-    public static string CosmosEndpoint => Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/";
-
-    public static string StorageConnection => Environment.GetEnvironmentVariable("HIT_STORAGE_CONNECTION") ?? "UseDevelopmentStorage=true";
-
     public string EmailQueue { get; } = "email-test-" + Guid.NewGuid().ToString("N")[..20];
 
-    public static Dictionary<string, string?> BaseSettings(string emailQueue, string database) => new()
+    public static Dictionary<string, string?> BaseSettings(string emailQueue, string database) => new(TestStack.Settings(database))
     {
-        ["Cosmos:Endpoint"] = CosmosEndpoint,
-        ["Cosmos:Key"] = CosmosKey,
-        ["Cosmos:Local"] = "true",
-        ["Cosmos:CreateResources"] = "true",
-        ["Cosmos:DatabaseName"] = database,
-        ["AzureWebJobsStorage"] = StorageConnection,
         ["Auth:KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
         ["Auth:PasswordIterations"] = "100000",
         ["Auth:EmailQueue"] = emailQueue,

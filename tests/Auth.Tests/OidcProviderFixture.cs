@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Hit.Testing;
 
 namespace Auth.Tests;
 
@@ -38,7 +39,7 @@ public sealed class OidcProviderProcess : IAsyncDisposable
 
     public static async Task<OidcProviderProcess> StartAsync()
     {
-        var root = RepositoryRoot();
+        var root = TestStack.RepositoryRoot;
         var script = Path.Combine(root, "tests", "Auth.Tests", "oidc", "provider.mjs");
         var start = new ProcessStartInfo("node", [script])
         {
@@ -76,19 +77,6 @@ public sealed class OidcProviderProcess : IAsyncDisposable
 
         _node.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HitPlatform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HitPlatform.sln not found above the test assembly.");
     }
 }
 

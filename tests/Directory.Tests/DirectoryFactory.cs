@@ -1,5 +1,6 @@
 using Hit.Sdk;
 using Hit.Sdk.Directory;
+using Hit.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -14,18 +15,15 @@ public sealed class DirectoryFactory : WebApplicationFactory<Program>
     /// <summary>A namespace configured to accept only signature version 2.</summary>
     public const string V2OnlyNamespace = "v2only";
 
-    public static string CosmosEndpoint => Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/";
-
     public static Uri BaseAddress { get; } = new("http://localhost/");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Cosmos:Endpoint", CosmosEndpoint);
-        // The emulator ignores auth; a key keeps the SDK off the identity path.
-        builder.UseSetting("Cosmos:Key", "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==");
-        builder.UseSetting("Cosmos:Local", "true");
-        builder.UseSetting("Cosmos:CreateResources", "true");
-        builder.UseSetting("Cosmos:DatabaseName", "hit-tests");
+        foreach (var (key, value) in TestStack.Settings(database: "hit-tests"))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Directory:Hmac:Secrets:0", Secret);
         builder.UseSetting("Directory:Hmac:Secrets:1", RotatedSecret);
         builder.UseSetting($"Directory:Hmac:Namespaces:{V2OnlyNamespace}:AcceptedVersions:0", "2");

@@ -2,6 +2,7 @@ using Hit.LocalHost;
 using Hit.LocalHost.Gateway;
 using Hit.Sdk;
 using Hit.Sdk.Directory;
+using Hit.Testing;
 
 namespace Hit.Directory.Tests;
 
@@ -13,9 +14,6 @@ public sealed class DirectoryHostFixture : IAsyncLifetime
 {
     public const string Secret = "directory-e2e-secret-0123456789abcdef";
 
-    // Development key of the local Cosmos server (it ignores auth; the SDK needs a base64 key to sign with).
-    private const string CosmosKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
-
     private LocalFunctionsHost? _host;
 
     public LocalGateway Gateway { get; } = new(new LocalGatewayOptions { Port = 0 });
@@ -24,29 +22,18 @@ public sealed class DirectoryHostFixture : IAsyncLifetime
 
     public Uri DirectoryAddress => new(Gateway.BaseAddress, "directory/");
 
-    public static string AppRoot => Path.Combine(
-        Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(RepositoryRoot(), "artifacts", "apps"), "Directory");
+    public static string AppRoot => TestStack.AppRoot("Directory");
 
-    public static IReadOnlyDictionary<string, string?> Settings(bool requireSignature = true) => new Dictionary<string, string?>
-    {
-        ["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("HIT_STORAGE_CONNECTION") ?? "UseDevelopmentStorage=true",
-        ["Cosmos__Endpoint"] = Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/",
-        ["Cosmos__Key"] = CosmosKey,
-        ["Cosmos__Local"] = "true",
-        ["Cosmos__CreateResources"] = "true",
-        ["Cosmos__DatabaseName"] = "hit-e2e",
-        ["Directory__Hmac__Secrets__0"] = Secret,
-        ["Directory__RequireSignature"] = requireSignature ? "true" : "false",
-        ["Logging__LogLevel__Default"] = "Warning",
-    };
+    public static IReadOnlyDictionary<string, string?> Settings(bool requireSignature = true) =>
+        new Dictionary<string, string?>(TestStack.AsEnvironment(TestStack.Settings(database: "hit-e2e")))
+        {
+            ["Directory__Hmac__Secrets__0"] = Secret,
+            ["Directory__RequireSignature"] = requireSignature ? "true" : "false",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Path.Combine(AppRoot, "host.json")))
-        {
-            throw new InvalidOperationException($"{AppRoot} is not built: run ./hit build directory (./hit test does it first).");
-        }
-
         _host = new LocalFunctionsHost(new LocalFunctionsHostOptions { AppRoot = AppRoot, AppName = "directory", Settings = Settings() });
         await _host.StartAsync();
         Gateway.AddApp(_host);
@@ -65,18 +52,5 @@ public sealed class DirectoryHostFixture : IAsyncLifetime
         {
             await _host.DisposeAsync();
         }
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HitPlatform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HitPlatform.sln not found above the test assembly.");
     }
 }

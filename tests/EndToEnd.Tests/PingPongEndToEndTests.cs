@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Hit.Contracts;
+using Hit.Testing;
 
 namespace EndToEnd.Tests;
 
@@ -72,7 +73,7 @@ public sealed class PingPongEndToEndTests(PlatformFixture platform) : IClassFixt
     [Fact]
     public void AppRoot_HasAFunctionJsonForEveryFunction()
     {
-        var root = Path.Combine(PlatformFixture.AppsDirectory, "PingPong");
+        var root = TestStack.AppRoot("PingPong");
 
         var functions = Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName).Order().ToList();
 

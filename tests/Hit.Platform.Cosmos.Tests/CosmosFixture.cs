@@ -1,4 +1,5 @@
 using Hit.Platform.Cosmos;
+using Hit.Testing;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,11 +13,9 @@ namespace Hit.Platform.Cosmos.Tests;
 /// </summary>
 public sealed class CosmosFixture : IAsyncLifetime
 {
-    // The local server ignores auth, but the SDK signs every request and needs a well-formed key.
-    internal const string LocalKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+    internal const string LocalKey = TestStack.CosmosKey;
 
-    public static string Endpoint =>
-        Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") is { Length: > 0 } value ? value : "http://127.0.0.1:8081/";
+    public static string Endpoint => TestStack.CosmosEndpoint;
 
     public string DatabaseName { get; } = "hit-tests-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -28,13 +27,8 @@ public sealed class CosmosFixture : IAsyncLifetime
 
     public CosmosClient Client => Services.GetRequiredService<CosmosClient>();
 
-    public static Dictionary<string, string?> LocalSettings(string database) => new()
+    public static Dictionary<string, string?> LocalSettings(string database) => new(TestStack.Settings(database))
     {
-        ["Cosmos:Endpoint"] = Endpoint,
-        ["Cosmos:Key"] = LocalKey,
-        ["Cosmos:DatabaseName"] = database,
-        ["Cosmos:CreateResources"] = "true",
-        ["Cosmos:Local"] = "true",
         ["Cosmos:AcceptAnyServerCertificate"] = "true",
     };
 

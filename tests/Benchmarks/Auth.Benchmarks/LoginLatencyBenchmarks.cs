@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using Hit.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -22,13 +23,12 @@ public class LoginLatencyBenchmarks
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseSetting("Cosmos:Endpoint", Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/");
-            builder.UseSetting("Cosmos:Key", "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==");
-            builder.UseSetting("Cosmos:Local", "true");
-            builder.UseSetting("Cosmos:CreateResources", "true");
-            builder.UseSetting("Cosmos:DatabaseName", "hit-auth-bench-" + Guid.NewGuid().ToString("N")[..12]);
-            builder.UseSetting("AzureWebJobsStorage", Environment.GetEnvironmentVariable("HIT_STORAGE_CONNECTION") ?? "UseDevelopmentStorage=true");
             // A fresh database per run, so no key ring from an earlier run (under another key) is found.
+            foreach (var (key, value) in TestStack.Settings(database: "hit-auth-bench-" + Guid.NewGuid().ToString("N")[..12]))
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("Auth:KeyEncryptionKey", "YmVuY2htYXJrLW9ubHkta2V5LTMyLWJ5dGVzLWxvbmc=");
             builder.UseSetting("Auth:EmailQueue", "email-bench");
             builder.UseSetting("Auth:RateLimits:LoginPerMinute", "100000");

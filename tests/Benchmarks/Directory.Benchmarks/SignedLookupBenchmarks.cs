@@ -4,6 +4,7 @@ using Hit.LocalHost;
 using Hit.Sdk;
 using Hit.Sdk.Directory;
 using Hit.Sdk.Http;
+using Hit.Testing;
 
 namespace Directory.Benchmarks;
 
@@ -33,7 +34,7 @@ public class SignedLookupBenchmarks
     [GlobalSetup]
     public async Task StartAsync()
     {
-        var appRoot = Path.Combine(Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(RepositoryRoot(), "artifacts", "apps"), "Directory");
+        var appRoot = TestStack.AppRoot("Directory");
         _unsignedHost = await StartHostAsync(appRoot, requireSignature: false);
         _signedHost = await StartHostAsync(appRoot, requireSignature: true);
 
@@ -100,14 +101,8 @@ public class SignedLookupBenchmarks
         {
             AppRoot = appRoot,
             AppName = "directory",
-            Settings = new Dictionary<string, string?>
+            Settings = new Dictionary<string, string?>(TestStack.AsEnvironment(TestStack.Settings(database: "hit-bench")))
             {
-                ["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("HIT_STORAGE_CONNECTION") ?? "UseDevelopmentStorage=true",
-                ["Cosmos__Endpoint"] = Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/",
-                ["Cosmos__Key"] = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
-                ["Cosmos__Local"] = "true",
-                ["Cosmos__CreateResources"] = "true",
-                ["Cosmos__DatabaseName"] = "hit-bench",
                 ["Directory__Hmac__Secrets__0"] = Secret,
                 ["Directory__RequireSignature"] = requireSignature ? "true" : "false",
                 ["Logging__LogLevel__Default"] = "Warning",
@@ -115,18 +110,5 @@ public class SignedLookupBenchmarks
         });
         await host.StartAsync();
         return host;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HitPlatform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HitPlatform.sln not found above the benchmark assembly.");
     }
 }

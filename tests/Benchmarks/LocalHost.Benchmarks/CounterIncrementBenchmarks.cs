@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Hit.LocalHost;
 using Hit.LocalHost.Gateway;
+using Hit.Testing;
 
 namespace LocalHost.Benchmarks;
 
@@ -27,20 +28,11 @@ public class CounterIncrementBenchmarks
     [GlobalSetup]
     public async Task StartAsync()
     {
-        var apps = Environment.GetEnvironmentVariable("HIT_APPS_DIR") ?? Path.Combine(RepositoryRoot(), "artifacts", "apps");
         _host = new LocalFunctionsHost(new LocalFunctionsHostOptions
         {
-            AppRoot = Path.Combine(apps, "PingPong"),
+            AppRoot = TestStack.AppRoot("PingPong"),
             AppName = "pingpong",
-            Settings = new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("HIT_STORAGE_CONNECTION") ?? "UseDevelopmentStorage=true",
-                ["Cosmos__Endpoint"] = Environment.GetEnvironmentVariable("HIT_COSMOS_ENDPOINT") ?? "http://127.0.0.1:8081/",
-                ["Cosmos__Key"] = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
-                ["Cosmos__Local"] = "true",
-                ["Cosmos__CreateResources"] = "true",
-                ["Logging__LogLevel__Default"] = "Warning",
-            },
+            Settings = TestStack.AsEnvironment(TestStack.Settings(database: "hit").Append(new("Logging:LogLevel:Default", "Warning"))),
         });
         await _host.StartAsync();
         _gateway = new LocalGateway(new LocalGatewayOptions { Port = 0 });
@@ -86,18 +78,5 @@ public class CounterIncrementBenchmarks
     {
         using var response = await _client.PostAsync(uri, null);
         response.EnsureSuccessStatusCode();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HitPlatform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HitPlatform.sln not found above the benchmark.");
     }
 }
