@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hit.Contracts.Auth;
 using Hit.Contracts.Directory;
+using Hit.Contracts.Files;
 using Hit.Contracts.PingPong;
 
 namespace Hit.Contracts;
@@ -47,4 +48,13 @@ namespace Hit.Contracts;
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(UpdateUserRequest))]
 [JsonSerializable(typeof(UserQuery))]
+
+// Files
+[JsonSerializable(typeof(FileResponse))]
+[JsonSerializable(typeof(UploadUrlRequest))]
+[JsonSerializable(typeof(UploadUrlResponse))]
+[JsonSerializable(typeof(CreateCategoryRequest))]
+[JsonSerializable(typeof(UpdateCategoryRequest))]
+[JsonSerializable(typeof(CategoryResponse))]
+[JsonSerializable(typeof(CategoryListResponse))]
 public sealed partial class HitJsonContext : JsonSerializerContext;

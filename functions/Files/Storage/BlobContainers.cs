@@ -1,0 +1,37 @@
+using System.Collections.Concurrent;
+using Hit.Platform.Storage;
+
+namespace Hit.Files.Storage;
+
+/// <summary>
+/// Blob clients for the app's containers, creating each container once per process on first use. In Azure the
+/// containers come from Bicep and the create is a cheap 409; on Azurite nothing else creates them.
+/// </summary>
+internal sealed class BlobContainers(BlobServiceClient blobs)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _created = new(StringComparer.Ordinal);
+
+    public async Task<BlobClient> BlobAsync(string container, string blobName, CancellationToken cancellationToken) =>
+        (await GetAsync(container, cancellationToken)).GetBlobClient(blobName);
+
+    /// <summary>The container, created first if this process has not done so yet.</summary>
+    public async Task<BlobContainerClient> GetAsync(string container, CancellationToken cancellationToken)
+    {
+        var client = blobs.GetContainerClient(container);
+        var creation = _created.GetOrAdd(container, _ => new Lazy<Task>(() => client.CreateIfNotExistsAsync(CancellationToken.None)));
+        try
+        {
+            await creation.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed create is not cached: the next request tries again.
+            _created.TryRemove(container, out _);
+            throw;
+        }
+
+        return client;
+    }
+
+    public BlobContainerClient Container(string container) => blobs.GetContainerClient(container);
+}

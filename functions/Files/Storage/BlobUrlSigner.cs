@@ -1,0 +1,57 @@
+using Hit.Platform.Storage;
+
+namespace Hit.Files.Storage;
+
+/// <summary>
+/// Short-lived SAS URLs for single blobs. With the account key (Azurite, connection strings) a service SAS; with an
+/// identity (Azure) a user delegation SAS, whose key is fetched once and reused until it is close to expiring, so
+/// signing a URL costs no round trip. Needs the Storage Blob Delegator role in Azure (infra grants it).
+/// </summary>
+internal sealed class BlobUrlSigner(BlobServiceClient blobs, StorageConnection connection, TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan DelegationKeyLifetime = TimeSpan.FromDays(1);
+    private readonly SemaphoreSlim _keyLock = new(1, 1);
+    private UserDelegationKey? _key;
+
+    public async Task<(Uri Url, DateTimeOffset ExpiresAt)> SignAsync(string container, string blobName, BlobSasPermissions permissions, TimeSpan lifetime,
+        CancellationToken cancellationToken)
+    {
+        var expiresAt = time.GetUtcNow().Add(lifetime);
+        var blob = blobs.GetContainerClient(container).GetBlobClient(blobName);
+        if (connection.HasSharedKey)
+        {
+            return (blob.GenerateSasUri(permissions, expiresAt), expiresAt);
+        }
+
+        var key = await GetDelegationKeyAsync(expiresAt, cancellationToken);
+        return (blob.GenerateUserDelegationSasUri(key, permissions, expiresAt), expiresAt);
+    }
+
+    public void Dispose() => _keyLock.Dispose();
+
+    private async Task<UserDelegationKey> GetDelegationKeyAsync(DateTimeOffset mustOutlive, CancellationToken cancellationToken)
+    {
+        if (_key is { } cached && cached.SignedExpiresOn > mustOutlive)
+        {
+            return cached;
+        }
+
+        await _keyLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_key is { } again && again.SignedExpiresOn > mustOutlive)
+            {
+                return again;
+            }
+
+            // Start a little in the past: the storage service's clock may be behind ours.
+            var now = time.GetUtcNow();
+            _key = await blobs.GetUserDelegationKeyAsync(now.AddMinutes(-5), now.Add(DelegationKeyLifetime), cancellationToken);
+            return _key;
+        }
+        finally
+        {
+            _keyLock.Release();
+        }
+    }
+}

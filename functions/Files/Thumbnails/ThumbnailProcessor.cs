@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Hit.Contracts.Files;
+using Hit.Files.Storage;
+using Hit.Files.Uploads;
+using Hit.Imaging;
+using Hit.Imaging.Thumbnails;
+using Hit.Platform.Storage;
+using Hit.Platform.Triggers;
+using Microsoft.Extensions.Options;
+
+namespace Hit.Files.Thumbnails;
+
+/// <summary>
+/// Turns a new original into thumbnails and a settled file document. Idempotent: thumbnails have deterministic
+/// names (re-delivery overwrites them with the same bytes), the document remembers the ETag it settled for, and a
+/// re-delivery for that ETag is a no-op. Works for any blob under <c>uploads/{ns}/{bucket}/{fileId}/{name}</c>,
+/// whoever wrote it: a blob nobody registered gets its document here.
+/// </summary>
+internal sealed partial class ThumbnailProcessor(
+    FileStore store, BlobContainers containers, IOptions<FilesOptions> options, TimeProvider time, ILogger<ThumbnailProcessor> logger)
+{
+    /// <summary>Metadata on every generated blob, so tooling can tell generated output from user content.</summary>
+    public const string GeneratedMetadataKey = "hit_generated_from";
+
+    public async Task ProcessAsync(BlobTriggerInput blob, List<string> invocationLogs, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!BlobLayout.TryParseOriginal(blob.Name, out var path) || !settings.AllowedBuckets.Contains(path.Bucket, StringComparer.Ordinal))
+        {
+            Log.Ignored(logger, blob.Name);
+            invocationLogs.Add($"ignored {blob.Name}: not uploads/{{namespace}}/{{allowed bucket}}/{{file id}}/{{name}}");
+            return;
+        }
+
+        // The blob as it is now: gone (deleted since) or replaced (a newer event follows) means this content is stale.
+        var original = containers.Container(BlobLayout.UploadsContainer).GetBlobClient(blob.Name);
+        BlobProperties current;
+        try
+        {
+            current = await original.GetPropertiesAsync(cancellationToken: cancellationToken);
+        }
+        catch (StorageRequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        {
+            Log.Gone(logger, blob.Name);
+            invocationLogs.Add($"skipped {blob.Name}: deleted before it was processed");
+            return;
+        }
+
+        var etag = current.ETag.ToString();
+        if (blob.ETag is { Length: > 0 } triggered && triggered.Trim('"') != etag.Trim('"'))
+        {
+            Log.Stale(logger, blob.Name);
+            invocationLogs.Add($"skipped {blob.Name}: replaced since the event; the newer version triggers again");
+            return;
+        }
+
+        var existing = await store.GetAsync(path.Namespace, path.FileId, cancellationToken);
+        if (existing is not null && (existing.BlobName != blob.Name || (existing.IsSettled && existing.SourceETag == etag)))
+        {
+            Log.AlreadyDone(logger, blob.Name, existing.Status);
+            invocationLogs.Add($"no-op {blob.Name}: already {existing.Status}");
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var content = blob.Content.ToMemory();
+        var contentType = ContentSniffing.Sniff(content.Span[..Math.Min(content.Length, ContentSniffing.HeadLength)]);
+        var verdict = await DecideAsync(path, content, contentType, settings, cancellationToken);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        var now = time.GetUtcNow();
+        var saved = await store.UpdateAsync(path.Namespace, path.FileId,
+            file => file.IsSettled && file.SourceETag == etag ? null : Settle(file, verdict, etag, content.Length, sha256, contentType, now),
+            () => Settle(NewDirectFile(path, blob.Name, now), verdict, etag, content.Length, sha256, contentType, now),
+            cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Log.Settled(logger, blob.Name, saved!.Status, verdict.Reason ?? "", verdict.Thumbnails.Count, elapsed.TotalMilliseconds);
+        invocationLogs.Add($"{saved.Status} {blob.Name}: {verdict.Thumbnails.Count} thumbnails in {elapsed.TotalMilliseconds:F0} ms{(verdict.Reason is null ? "" : " — " + verdict.Reason)}");
+    }
+
+    private async Task<Verdict> DecideAsync(OriginalPath path, ReadOnlyMemory<byte> content, string contentType, FilesOptions settings,
+        CancellationToken cancellationToken)
+    {
+        if (contentType == ContentSniffing.Svg)
+        {
+            return Verdict.Skip("SVG is a vector image: it scales without thumbnails");
+        }
+
+        if (!contentType.StartsWith("image/", StringComparison.Ordinal))
+        {
+            return Verdict.Skip($"not an image ({contentType})");
+        }
+
+        if (!ContentSniffing.IsThumbnailable(contentType))
+        {
+            return Verdict.Skip($"{contentType} images are not thumbnailed (JPEG, PNG, GIF and BMP are)");
+        }
+
+        var limits = settings.Thumbnails;
+        if (content.Length > settings.MaxUploadBytes || content.Length > limits.MaxInputBytes)
+        {
+            return Verdict.Fail($"the image is {content.Length} bytes; thumbnails are made for images up to {Math.Min(settings.MaxUploadBytes, limits.MaxInputBytes)} bytes");
+        }
+
+        var bytes = MemoryMarshal.TryGetArray(content, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : content.ToArray();
+        var imaging = new ImagingLimits { MaxInputBytes = limits.MaxInputBytes, MaxPixels = limits.MaxPixels };
+        ThumbnailResult fit, square;
+        try
+        {
+            var common = new ThumbnailOptions { Quality = limits.Quality, Limits = imaging };
+            fit = Thumbnailer.Generate(bytes, common with { Sizes = [.. limits.FitSizes.Select(ThumbnailSize.Square)], Mode = ThumbnailMode.Fit }, cancellationToken);
+            square = Thumbnailer.Generate(bytes, common with { Sizes = [.. limits.SquareSizes.Select(ThumbnailSize.Square)], Mode = ThumbnailMode.Cover }, cancellationToken);
+        }
+        catch (ImageFormatException ex)
+        {
+            return Verdict.Fail($"{ex.Reason switch { ImageErrorReason.LimitExceeded => "over the limits", ImageErrorReason.Truncated => "truncated image", _ => "unreadable image" }}: {ex.Message}");
+        }
+
+        var thumbnails = containers.GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
+        var outputs = fit.Thumbnails.Select(t => (Key: t.Requested.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), Thumbnail: t))
+            .Concat(square.Thumbnails.Select(t => (Key: $"{t.Requested.Width}-square", Thumbnail: t)))
+            .ToList();
+        var container = await thumbnails;
+        var entries = new List<ThumbnailEntry>(outputs.Count);
+        foreach (var (key, thumbnail) in outputs)
+        {
+            var png = thumbnail.Format == ImageFormat.Png;
+            var name = BlobLayout.Thumbnail(path.Namespace, path.Bucket, path.FileId, key, png ? "png" : "jpg");
+            var type = png ? ContentSniffing.Png : ContentSniffing.Jpeg;
+            await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(thumbnail.Data), new BlobUploadOptions
+            {
+                ContentType = type,
+                Metadata = new Dictionary<string, string> { [GeneratedMetadataKey] = path.FileId },
+            }, cancellationToken);
+            entries.Add(new ThumbnailEntry(key, name, thumbnail.Width, thumbnail.Height, type, thumbnail.Data.Length));
+        }
+
+        return new Verdict(FileStatuses.Ready, null, entries, fit.SourceWidth, fit.SourceHeight);
+    }
+
+    private static FileDocument Settle(FileDocument file, Verdict verdict, string etag, long size, string sha256, string contentType, DateTimeOffset now) =>
+        file with
+        {
+            Status = verdict.Status,
+            StatusReason = verdict.Reason,
+            Thumbnails = verdict.Thumbnails,
+            Width = verdict.Width ?? file.Width,
+            Height = verdict.Height ?? file.Height,
+            SourceETag = etag,
+            Attempts = file.Attempts + 1,
+            // The trigger saw the stored bytes: for direct uploads these are the only facts there are.
+            Size = size,
+            Sha256 = sha256,
+            ContentType = contentType,
+            UpdatedAt = now,
+        };
+
+    private static FileDocument NewDirectFile(OriginalPath path, string blobName, DateTimeOffset now) => new()
+    {
+        Id = FileDocument.IdFor(path.FileId),
+        Pk = FileDocument.PkFor(path.Namespace, path.FileId),
+        Ns = path.Namespace,
+        FileId = path.FileId,
+        Name = SafeFileName.From(path.Name),
+        Bucket = path.Bucket,
+        BlobName = blobName,
+        Status = FileStatuses.Processing,
+        Origin = FileOrigins.Direct,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    private sealed record Verdict(string Status, string? Reason, IReadOnlyList<ThumbnailEntry> Thumbnails, int? Width, int? Height)
+    {
+        public static Verdict Skip(string reason) => new(FileStatuses.Skipped, reason, [], null, null);
+
+        public static Verdict Fail(string reason) => new(FileStatuses.Failed, reason, [], null, null);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(20, LogLevel.Information, "Ignored blob {BlobName}: not a files upload path")]
+        public static partial void Ignored(ILogger logger, string blobName);
+
+        [LoggerMessage(21, LogLevel.Information, "Blob {BlobName} was deleted before it was processed")]
+        public static partial void Gone(ILogger logger, string blobName);
+
+        [LoggerMessage(22, LogLevel.Information, "Blob {BlobName} was replaced since the event; skipping the stale content")]
+        public static partial void Stale(ILogger logger, string blobName);
+
+        [LoggerMessage(23, LogLevel.Information, "Blob {BlobName} already processed ({Status}); re-delivery ignored")]
+        public static partial void AlreadyDone(ILogger logger, string blobName, string status);
+
+        [LoggerMessage(24, LogLevel.Information, "Blob {BlobName}: {Status} {Reason} ({Count} thumbnails, {ElapsedMs:F1} ms)")]
+        public static partial void Settled(ILogger logger, string blobName, string status, string reason, int count, double elapsedMs);
+    }
+}
