@@ -104,6 +104,30 @@ var apps = [
       { name: 'Directory__Hmac__Secrets__0', secret: 'directory-hmac-secret-0' }
     ]
   }
+  {
+    name: 'files'
+    folder: 'Files'
+    deploymentContainer: 'deploy-files'
+    cosmos: {
+      containers: [
+        { name: 'files', ttl: false }
+      ]
+    }
+    storage: {
+      queues: { trigger: [], send: [] }
+      blobs: {
+        trigger: [
+          { container: 'uploads', function: 'MakeThumbnail' }
+        ]
+        readWrite: [ 'uploads', 'thumbnails' ]
+      }
+    }
+    webpubsub: { hubs: [] }
+    settings: [
+      { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
+      { name: 'Cosmos__DatabaseName', value: 'hit' }
+    ]
+  }
 ]
 
 // Shared data resources the apps may declare. Poison queues (<queue>-poison) are created by the runtime.
@@ -190,6 +214,7 @@ module storage 'modules/storage.bicep' = {
         queueSend: app.storage.queues.send
         blobTrigger: map(app.storage.blobs.trigger, t => t.container)
         blobReadWrite: app.storage.blobs.readWrite
+        blobDelegator: !empty(app.storage.blobs.readWrite)
       }
     ]
     developerPrincipalId: developerPrincipalId

@@ -8,7 +8,7 @@ param tags object
 param containers string[]
 @description('Queues. Poison queues (<queue>-poison) are created by the Functions runtime.')
 param queues string[]
-@description('Per app: principalId, hostQueues (bool), queueTrigger, queueSend, blobTrigger, blobReadWrite (name lists).')
+@description('Per app: principalId, hostQueues (bool), queueTrigger, queueSend, blobTrigger, blobReadWrite (name lists), blobDelegator (bool).')
 param grants array
 @description('Developer object id for local runs against Azure (data roles); empty = none.')
 param developerPrincipalId string
@@ -20,6 +20,7 @@ var roles = {
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   queueDataMessageProcessor: '8a0f0c08-91a1-4084-bc3d-661d67233fed'
   queueDataMessageSender: 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
+  blobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
 }
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
@@ -147,6 +148,20 @@ resource blobContributors 'Microsoft.Authorization/roleAssignments@2022-04-01' =
       principalId: grant.principalId
       principalType: 'ServicePrincipal'
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataContributor)
+    }
+  }
+]
+
+// Apps that hand out SAS URLs (files: direct uploads, short-lived read links) sign them with a user delegation
+// key, which needs this account-level role. A user delegation SAS never grants more than the app's own data roles.
+resource blobDelegators 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for grant in filter(grants, g => g.blobDelegator): {
+    name: guid(account.id, grant.principalId, roles.blobDelegator)
+    scope: account
+    properties: {
+      principalId: grant.principalId
+      principalType: 'ServicePrincipal'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDelegator)
     }
   }
 ]

@@ -4,21 +4,21 @@ namespace Infra.Tests.Consistency;
 
 /// <summary>
 /// Each rule on deliberately broken copies of the real Bicep and manifests, so every check is shown to fail
-/// when it should. Sample apps (files, payments, chat) cover the resource kinds PingPong does not use.
+/// when it should. Sample apps (gallery, payments, chat) cover the resource kinds PingPong does not use.
 /// </summary>
 public sealed class CheckerTests
 {
     private static readonly InfraSources Real = InfraSources.Load(RepoRoot.Path);
     private static readonly IReadOnlyList<ModuleManifest> RealManifests = Manifests.LoadAll(RepoRoot.Path);
 
-    private static readonly ModuleManifest Files = ModuleManifest.Parse(Samples.FilesYaml, "Files");
+    private static readonly ModuleManifest Gallery = ModuleManifest.Parse(Samples.GalleryYaml, "Gallery");
     private static readonly ModuleManifest Payments = ModuleManifest.Parse(Samples.PaymentsYaml, "Payments");
     private static readonly ModuleManifest Chat = ModuleManifest.Parse(Samples.ChatYaml, "Chat");
 
     private static InfraSources WithSamples(InfraSources infra) =>
-        infra.WithMain(m => Samples.WithEntries(m, Samples.FilesEntry, Samples.PaymentsEntry, Samples.ChatEntry));
+        infra.WithMain(m => Samples.WithEntries(m, Samples.GalleryEntry, Samples.PaymentsEntry, Samples.ChatEntry));
 
-    private static List<ModuleManifest> AllManifests() => [.. RealManifests, Files, Payments, Chat];
+    private static List<ModuleManifest> AllManifests() => [.. RealManifests, Gallery, Payments, Chat];
 
     private static void AssertReports(IReadOnlyList<Problem> problems, string code, string app)
     {
@@ -38,15 +38,15 @@ public sealed class CheckerTests
     [Fact]
     public void Check_AppFolderWithoutEntry_ReportsMissingApp()
     {
-        var problems = ConsistencyChecker.Check(Real, [.. RealManifests, Files]);
+        var problems = ConsistencyChecker.Check(Real, [.. RealManifests, Gallery]);
 
-        AssertReports(problems, ProblemCodes.MissingApp, "files");
+        AssertReports(problems, ProblemCodes.MissingApp, "gallery");
     }
 
     [Fact]
     public void Check_EntryWithoutAppFolder_ReportsStaleApp()
     {
-        var problems = ConsistencyChecker.Check(WithSamples(Real), [.. RealManifests, Files, Chat]);
+        var problems = ConsistencyChecker.Check(WithSamples(Real), [.. RealManifests, Gallery, Chat]);
 
         AssertReports(problems, ProblemCodes.StaleApp, "payments");
     }
@@ -62,9 +62,9 @@ public sealed class CheckerTests
     [Fact]
     public void Check_EntryFolderDiffersFromManifestFolder_ReportsFolderMismatch()
     {
-        var problems = ConsistencyChecker.Check(WithSamples(Real), [.. RealManifests, ModuleManifest.Parse(Samples.FilesYaml, "FileStore"), Payments, Chat]);
+        var problems = ConsistencyChecker.Check(WithSamples(Real), [.. RealManifests, ModuleManifest.Parse(Samples.GalleryYaml, "GalleryApp"), Payments, Chat]);
 
-        AssertReports(problems, ProblemCodes.FolderMismatch, "files");
+        AssertReports(problems, ProblemCodes.FolderMismatch, "gallery");
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class CheckerTests
 
         var problems = ConsistencyChecker.Check(broken, AllManifests());
 
-        AssertReports(problems, ProblemCodes.UndeclaredBlobContainer, "files");
+        AssertReports(problems, ProblemCodes.UndeclaredBlobContainer, "gallery");
     }
 
     [Fact]
@@ -247,11 +247,11 @@ public sealed class CheckerTests
     [Fact]
     public void Check_BlobTriggerMissingFromEntry_ReportsMissingRole()
     {
-        var broken = WithSamples(Real).WithMain(m => m.Replace("{ container: 'uploads', function: 'MakeThumbnail' }", "", StringComparison.Ordinal));
+        var broken = WithSamples(Real).WithMain(m => m.Replace("{ container: 'uploads', function: 'MakeGalleryThumbnail' }", "", StringComparison.Ordinal));
 
         var problems = ConsistencyChecker.Check(broken, AllManifests());
 
-        AssertReports(problems, ProblemCodes.MissingRole, "files");
+        AssertReports(problems, ProblemCodes.MissingRole, "gallery");
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class CheckerTests
 
         var problems = ConsistencyChecker.Check(broken, AllManifests());
 
-        AssertReports(problems, ProblemCodes.MissingRole, "files");
+        AssertReports(problems, ProblemCodes.MissingRole, "gallery");
     }
 
     [Fact]
@@ -297,11 +297,11 @@ public sealed class CheckerTests
     [Fact]
     public void Check_BlobTriggerWithoutFunctionName_ReportsMissingEventGridWiring()
     {
-        var broken = WithSamples(Real).WithMain(m => m.Replace("function: 'MakeThumbnail'", "function: ''", StringComparison.Ordinal));
+        var broken = WithSamples(Real).WithMain(m => m.Replace("function: 'MakeGalleryThumbnail'", "function: ''", StringComparison.Ordinal));
 
         var problems = ConsistencyChecker.Check(broken, AllManifests());
 
-        AssertReports(problems, ProblemCodes.MissingEventGridWiring, "files");
+        AssertReports(problems, ProblemCodes.MissingEventGridWiring, "gallery");
     }
 
     [Fact]

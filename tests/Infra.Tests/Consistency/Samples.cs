@@ -6,12 +6,12 @@ namespace Infra.Tests.Consistency;
 /// </summary>
 internal static class Samples
 {
-    public const string FilesYaml = """
-        name: files
-        project: Files.csproj
+    public const string GalleryYaml = """
+        name: gallery
+        project: Gallery.csproj
         cosmos:
           containers:
-            - name: files
+            - name: gallery
               ttl: false
         storage:
           queues:
@@ -27,21 +27,21 @@ internal static class Samples
             from: storage.blobEndpoint
         """;
 
-    public const string FilesEntry = """
+    public const string GalleryEntry = """
           {
-            name: 'files'
-            folder: 'Files'
-            deploymentContainer: 'deploy-files'
+            name: 'gallery'
+            folder: 'Gallery'
+            deploymentContainer: 'deploy-gallery'
             cosmos: {
               containers: [
-                { name: 'files', ttl: false }
+                { name: 'gallery', ttl: false }
               ]
             }
             storage: {
               queues: { trigger: [], send: [] }
               blobs: {
                 trigger: [
-                  { container: 'uploads', function: 'MakeThumbnail' }
+                  { container: 'uploads', function: 'MakeGalleryThumbnail' }
                 ]
                 readWrite: ['uploads', 'thumbnails']
               }

@@ -4,8 +4,9 @@ using Spectre.Console;
 namespace Hit.Cli.Testing;
 
 /// <summary>
-/// Debian packages the tests call as reference implementations (ImageMagick and libvips decode and judge
-/// Hit.Imaging's output). Installed with apt when missing and the CLI may (root); otherwise named, so the failure
+/// Debian packages the tests call: reference implementations (ImageMagick and libvips decode and judge
+/// Hit.Imaging's output) and the browser the files upload page's Playwright tests drive (Debian's Chromium;
+/// Playwright's own browser downloads are not reachable here). Installed with apt when missing and the CLI may (root); otherwise named, so the failure
 /// that follows is explained.
 /// </summary>
 internal static class SystemPackages
@@ -14,6 +15,7 @@ internal static class SystemPackages
     [
         ("/usr/bin/convert", "imagemagick"),
         ("/usr/bin/vipsthumbnail", "libvips-tools"),
+        ("/usr/bin/chromium", "chromium"),
     ];
 
     public static async Task EnsureAsync(string workingDirectory, CancellationToken cancellationToken)
@@ -26,7 +28,7 @@ internal static class SystemPackages
 
         if (!ProcessRunner.OnPath("apt-get") || Environment.UserName != "root")
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]![/] missing Debian packages: {string.Join(' ', missing)} (install them with apt-get; image tests need them)");
+            AnsiConsole.MarkupLineInterpolated($"[yellow]![/] missing Debian packages: {string.Join(' ', missing)} (install them with apt-get; image and browser tests need them)");
             return;
         }
 
