@@ -83,6 +83,7 @@ internal static partial class UploadFunctions
             {
                 if (stored is not null)
                 {
+                    await DiscardAsync(stored, ns.Value, containers, store);
                     return Problems.BadRequest("file", "Send exactly one part named `file`.", FileProblemCodes.FileMissing);
                 }
 
@@ -109,6 +110,7 @@ internal static partial class UploadFunctions
             {
                 if (stored is not null)
                 {
+                    await DiscardAsync(stored, ns.Value, containers, store);
                     return Problems.BadRequest(name, $"`{name}` must come before the `file` part.", FileProblemCodes.FieldAfterFile);
                 }
 
@@ -323,6 +325,23 @@ internal static partial class UploadFunctions
                 ? Problems.NotFound($"No file {id}.", FileProblemCodes.FileNotFound)
                 : TypedResults.Ok(FileResponses.From(saved));
         }
+    }
+
+    /// <summary>
+    /// A request refused after its file was stored (a field after the file, a second file) leaves nothing behind:
+    /// the blob, any thumbnails the trigger already made, and the document go. Not cancellable — the client may be gone.
+    /// </summary>
+    private static async Task DiscardAsync(FileResponse stored, string ns, BlobContainers containers, FileStore store)
+    {
+        var thumbnails = await containers.GetAsync(BlobLayout.ThumbnailsContainer, CancellationToken.None);
+        var uploads = containers.Container(BlobLayout.UploadsContainer);
+        await uploads.GetBlobClient(BlobLayout.Original(ns, stored.Bucket, stored.Id, stored.Name)).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        await foreach (var item in thumbnails.GetBlobsAsync(BlobLayout.ThumbnailPrefix(ns, stored.Bucket, stored.Id), CancellationToken.None))
+        {
+            await thumbnails.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+        }
+
+        await store.DeleteAsync(ns, stored.Id, CancellationToken.None);
     }
 
     /// <summary>

@@ -1,0 +1,143 @@
+using Hit.Contracts.Files;
+using Hit.Files.Storage;
+using Hit.Files.Thumbnails;
+using Hit.Platform.Storage;
+using Hit.Platform.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hit.Files.Tests.Thumbnails;
+
+/// <summary>The trigger's processor in-process against Azurite and the Cosmos server: idempotency, staleness, limits.</summary>
+public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixture<FilesFactory>
+{
+    private ThumbnailProcessor Processor => factory.Services.GetRequiredService<ThumbnailProcessor>();
+
+    private FileStore Store => factory.Services.GetRequiredService<FileStore>();
+
+    private BlobContainerClient Uploads => factory.Services.GetRequiredService<BlobServiceClient>().GetContainerClient("uploads");
+
+    [Fact]
+    public async Task Redelivery_OfTheSameBlob_IsANoOp()
+    {
+        var (ns, id, name) = NewPath("a.jpg");
+        var input = await PutAsync(name, TestImages.Jpeg(640, 480));
+
+        var first = new List<string>();
+        await Processor.ProcessAsync(input, first, CancellationToken.None);
+        var settled = await Store.GetAsync(ns, id, CancellationToken.None);
+        var second = new List<string>();
+        await Processor.ProcessAsync(input, second, CancellationToken.None);
+        var again = await Store.GetAsync(ns, id, CancellationToken.None);
+
+        Assert.Equal(FileStatuses.Ready, settled!.Status);
+        Assert.Equal("direct", settled.Origin);
+        Assert.Equal(1, again!.Attempts);
+        Assert.Equal(settled.ETag, again.ETag); // not even rewritten
+        Assert.StartsWith("no-op", Assert.Single(second), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ANewVersionOfTheBlob_IsProcessedAgain()
+    {
+        var (ns, id, name) = NewPath("v.jpg");
+        await Processor.ProcessAsync(await PutAsync(name, TestImages.Jpeg(640, 480)), [], CancellationToken.None);
+        await Processor.ProcessAsync(await PutAsync(name, TestImages.Jpeg(300, 600)), [], CancellationToken.None);
+
+        var file = await Store.GetAsync(ns, id, CancellationToken.None);
+
+        Assert.Equal((300, 600), (file!.Width, file.Height));
+        Assert.Equal(2, file.Attempts);
+    }
+
+    [Fact]
+    public async Task AnEventForAReplacedBlob_IsSkippedAsStale()
+    {
+        var (ns, id, name) = NewPath("s.jpg");
+        var old = await PutAsync(name, TestImages.Jpeg(64, 64));
+        await PutAsync(name, TestImages.Jpeg(32, 32, seed: 1));
+        var logs = new List<string>();
+
+        await Processor.ProcessAsync(old, logs, CancellationToken.None);
+
+        Assert.Contains("replaced", Assert.Single(logs), StringComparison.Ordinal);
+        Assert.Null(await Store.GetAsync(ns, id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnEventForADeletedBlob_CreatesNothing()
+    {
+        var (ns, id, name) = NewPath("d.jpg");
+        var input = await PutAsync(name, TestImages.Jpeg(64, 64));
+        await Uploads.GetBlobClient(name).DeleteAsync();
+        var logs = new List<string>();
+
+        await Processor.ProcessAsync(input, logs, CancellationToken.None);
+
+        Assert.Contains("deleted", Assert.Single(logs), StringComparison.Ordinal);
+        Assert.Null(await Store.GetAsync(ns, id, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("loose.jpg")]
+    [InlineData("{0}/not-allowed/0123456789abcdef/a.jpg")]
+    [InlineData("{0}/chat-bucket/bad id!/a.jpg")]
+    [InlineData("{0}/chat-bucket/0123456789abcdef/deeper/a.jpg")]
+    public async Task BlobsOutsideTheLayout_AreIgnored(string pattern)
+    {
+        var name = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, FilesFactory.NewNamespace());
+        var input = await PutAsync(name, TestImages.Jpeg(16, 16));
+        var logs = new List<string>();
+
+        await Processor.ProcessAsync(input, logs, CancellationToken.None);
+
+        Assert.StartsWith("ignored", Assert.Single(logs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADecompressionBomb_FailsCleanly_WithoutDecoding()
+    {
+        var (ns, id, name) = NewPath("bomb.jpg");
+        // A tiny JPEG whose frame header claims 30000 × 30000 pixels (900 MP, over the 100 MP limit).
+        var jpeg = TestImages.Jpeg(16, 16);
+        var sof = FindMarker(jpeg, 0xC0);
+        jpeg[sof + 5] = 0x75; jpeg[sof + 6] = 0x30; // height 30000
+        jpeg[sof + 7] = 0x75; jpeg[sof + 8] = 0x30; // width 30000
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        await Processor.ProcessAsync(await PutAsync(name, jpeg), [], CancellationToken.None);
+
+        var file = await Store.GetAsync(ns, id, CancellationToken.None);
+        Assert.Equal(FileStatuses.Failed, file!.Status);
+        Assert.Contains("over the limits", file.StatusReason, StringComparison.Ordinal);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 * 1024 * 1024, "the bomb was allocated");
+    }
+
+    private static (string Ns, string Id, string Name) NewPath(string file)
+    {
+        var ns = FilesFactory.NewNamespace();
+        var id = Guid.NewGuid().ToString("N");
+        return (ns, id, $"{ns}/chat-bucket/{id}/{file}");
+    }
+
+    /// <summary>Writes the blob and builds the trigger input the host would send for it.</summary>
+    private async Task<BlobTriggerInput> PutAsync(string name, byte[] content)
+    {
+        await Uploads.CreateIfNotExistsAsync();
+        var info = await Uploads.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content));
+        return new BlobTriggerInput("uploads", name, new Dictionary<string, string> { ["name"] = name }, BinaryData.FromBytes(content),
+            "application/octet-stream", info.ETag.ToString(), Uploads.GetBlobClient(name).Uri, new Dictionary<string, string>());
+    }
+
+    private static int FindMarker(byte[] jpeg, byte marker)
+    {
+        for (var i = 2; i < jpeg.Length - 1; i++)
+        {
+            if (jpeg[i] == 0xFF && jpeg[i + 1] == marker)
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException("marker not found");
+    }
+}
