@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Hit.Contracts.Files;
+using Hit.Imaging;
+using Hit.Imaging.Formats.Jpeg;
+using Hit.Imaging.Thumbnails;
+using Hit.LocalHost;
+using Hit.LocalHost.Gateway;
+using Hit.Testing;
+using Microsoft.Extensions.Logging;
+
+// End-to-end thumbnail throughput: uploads through the gateway and the local Functions host (the built app root),
+// until the blob trigger has made every thumbnail set, against a reference measured in the same run — the same
+// thumbnail work done in-process with nothing but Hit.Imaging. Run under `./hit stack` (see README.md).
+var uploads = Option("--uploads", 60);
+var concurrency = Option("--concurrency", 4);
+var width = Option("--width", 2000);
+var height = Option("--height", 1500);
+
+var image = Photo(width, height);
+Console.WriteLine($"input: {width}x{height} JPEG, {image.Length / 1024} KiB; {uploads} uploads, {concurrency} at a time; {Environment.ProcessorCount} cores");
+
+// Reference: the trigger's Hit.Imaging work (fit 128/256/1024 + 256 cover, two decodes) with the same parallelism.
+var reference = await ImagingOnlyAsync(image, uploads, concurrency);
+Console.WriteLine(FormattableString.Invariant($"imaging only (in-process): {reference:F2} images/s"));
+
+var log = new LineLog();
+await using var host = new LocalFunctionsHost(new LocalFunctionsHostOptions
+{
+    AppRoot = TestStack.AppRoot("Files"),
+    AppName = "files",
+    Settings = new Dictionary<string, string?>(TestStack.AsEnvironment(TestStack.Settings(database: "hit-bench")))
+    {
+        ["Logging__LogLevel__Default"] = "Warning",
+    },
+    BlobPollingInterval = TimeSpan.FromMilliseconds(100),
+    Logger = log,
+});
+await host.StartAsync();
+await using var gateway = new LocalGateway(new LocalGatewayOptions { Port = 0 });
+gateway.AddApp(host);
+await gateway.StartAsync();
+using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseAddress, "files/"), Timeout = TimeSpan.FromMinutes(2) };
+client.DefaultRequestHeaders.Add("X-Hit-Namespace", "bench" + Guid.NewGuid().ToString("N")[..12]);
+
+await RunAsync(3, 1); // warm-up: JIT, Cosmos container, first connections
+log.Clear();
+var (wall, latencies) = await RunAsync(uploads, concurrency);
+var throughput = uploads / wall.TotalSeconds;
+var invocations = log.Invocations();
+var invocationMs = invocations.Sum(i => i.TotalMs);
+var imagingMs = invocations.Sum(i => i.ImagingMs);
+latencies.Sort();
+Console.WriteLine(FormattableString.Invariant($"end to end: {throughput:F2} uploads/s ({uploads} in {wall.TotalSeconds:F1} s); latency upload→ready p50 {Percentile(latencies, 0.5):F0} ms, p90 {Percentile(latencies, 0.9):F0} ms"));
+Console.WriteLine(FormattableString.Invariant($"ratio end-to-end / imaging-only throughput: {throughput / reference:F2}"));
+Console.WriteLine(FormattableString.Invariant($"Hit.Imaging share of the trigger invocation time: {100 * imagingMs / invocationMs:F0} % ({imagingMs / invocations.Count:F0} of {invocationMs / invocations.Count:F0} ms per file)"));
+Console.WriteLine(FormattableString.Invariant($"Hit.Imaging share of upload→ready latency (mean): {100 * imagingMs / latencies.Sum():F0} %"));
+return;
+
+async Task<(TimeSpan Wall, List<double> Latencies)> RunAsync(int count, int parallel)
+{
+    var started = new ConcurrentDictionary<string, long>();
+    using var gate = new SemaphoreSlim(parallel);
+    var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            using var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(image);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            form.Add(file, "file", $"photo-{i}.jpg");
+            using var response = await client.PostAsync("files/upload", form);
+            response.EnsureSuccessStatusCode();
+            var id = (await response.Content.ReadFromJsonAsync<FileResponse>())!.Id;
+            started[id] = t0;
+            return id;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }));
+
+    var deadline = DateTime.UtcNow.AddMinutes(10);
+    while (ids.Any(id => !log.ReadyAt.ContainsKey(id)))
+    {
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new TimeoutException("thumbnails not ready within 10 minutes");
+        }
+
+        await Task.Delay(20);
+    }
+
+    var end = ids.Max(id => log.ReadyAt[id]);
+    var latencies = ids.Select(id => (log.ReadyAt[id] - started[id]) * 1000.0 / Stopwatch.Frequency).ToList();
+    return (TimeSpan.FromTicks((end - ids.Min(id => started[id])) * TimeSpan.TicksPerSecond / Stopwatch.Frequency), latencies);
+}
+
+static async Task<double> ImagingOnlyAsync(byte[] image, int count, int parallel)
+{
+    var fit = new ThumbnailOptions { Quality = 82, Sizes = [ThumbnailSize.Square(128), ThumbnailSize.Square(256), ThumbnailSize.Square(1024)] };
+    var cover = fit with { Sizes = [ThumbnailSize.Square(256)], Mode = ThumbnailMode.Cover };
+    Thumbnailer.Generate(image, fit);
+    var clock = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, (_, token) =>
+    {
+        Thumbnailer.Generate(image, fit, token);
+        Thumbnailer.Generate(image, cover, token);
+        return ValueTask.CompletedTask;
+    });
+    return count / clock.Elapsed.TotalSeconds;
+}
+
+// A photo-like input: smooth gradients plus sensor-like noise, so the JPEG is as large as a camera's.
+static byte[] Photo(int width, int height)
+{
+    var random = new Random(42);
+    var pixels = new PixelBuffer(width, height, PixelFormat.Rgb24);
+    for (var y = 0; y < height; y++)
+    {
+        var row = pixels.Row(y);
+        for (var x = 0; x < width; x++)
+        {
+            var noise = random.Next(-12, 13);
+            row[x * 3] = (byte)Math.Clamp((x * 255 / width) + noise, 0, 255);
+            row[(x * 3) + 1] = (byte)Math.Clamp((y * 255 / height) + noise, 0, 255);
+            row[(x * 3) + 2] = (byte)Math.Clamp(128 + (int)(100 * Math.Sin((x + y) / 50.0)) + noise, 0, 255);
+        }
+    }
+
+    return JpegEncoder.Encode(pixels, new JpegEncoderOptions { Quality = 90 });
+}
+
+static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>
+/// Reads the trigger's invocation log lines the host relays ("ready ns/bucket/id/name: 4 thumbnails in X ms (imaging
+/// Y ms)") and notes when each file became ready.
+/// </summary>
+internal sealed partial class LineLog : ILogger
+{
+    private readonly ConcurrentQueue<(double TotalMs, double ImagingMs)> _invocations = new();
+
+    public ConcurrentDictionary<string, long> ReadyAt { get; } = new();
+
+    public List<(double TotalMs, double ImagingMs)> Invocations() => [.. _invocations];
+
+    public void Clear()
+    {
+        _invocations.Clear();
+        ReadyAt.Clear();
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var match = ReadyLine().Match(formatter(state, exception));
+        if (match.Success)
+        {
+            ReadyAt.TryAdd(match.Groups["id"].Value, now);
+            _invocations.Enqueue((double.Parse(match.Groups["total"].Value, CultureInfo.InvariantCulture),
+                double.Parse(match.Groups["imaging"].Value, CultureInfo.InvariantCulture)));
+        }
+    }
+
+    [GeneratedRegex(@"ready [^/\s]+/[^/\s]+/(?<id>[0-9a-f]{32})/\S+: \d+ thumbnails in (?<total>[\d.]+) ms \(imaging (?<imaging>[\d.]+) ms\)")]
+    private static partial Regex ReadyLine();
+}
