@@ -97,13 +97,7 @@ internal static partial class FileAccessFunctions
             return NotFound(id);
         }
 
-        var thumbnails = await containers.GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
-        await foreach (var item in thumbnails.GetBlobsAsync(BlobLayout.ThumbnailPrefix(ns.Value, file.Bucket, file.FileId), cancellationToken))
-        {
-            await thumbnails.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
-        }
-
-        await containers.Container(BlobLayout.UploadsContainer).GetBlobClient(file.BlobName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        await containers.DeleteFileBlobsAsync(ns.Value, file.Bucket, file.FileId, file.BlobName, cancellationToken);
         await store.DeleteAsync(ns.Value, file.FileId, cancellationToken);
         Log.Deleted(logger, ns.Value, file.FileId);
         return TypedResults.NoContent();

@@ -34,4 +34,18 @@ internal sealed class BlobContainers(BlobServiceClient blobs)
     }
 
     public BlobContainerClient Container(string container) => blobs.GetContainerClient(container);
+
+    /// <summary>
+    /// Removes a file's blobs: its thumbnails, then the original. Idempotent, so a retry finishes a half-done removal.
+    /// </summary>
+    public async Task DeleteFileBlobsAsync(string ns, string bucket, string fileId, string originalBlobName, CancellationToken cancellationToken)
+    {
+        var thumbnails = await GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
+        await foreach (var item in thumbnails.GetBlobsAsync(BlobLayout.ThumbnailPrefix(ns, bucket, fileId), cancellationToken))
+        {
+            await thumbnails.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        await Container(BlobLayout.UploadsContainer).GetBlobClient(originalBlobName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
 }

@@ -333,14 +333,7 @@ internal static partial class UploadFunctions
     /// </summary>
     private static async Task DiscardAsync(FileResponse stored, string ns, BlobContainers containers, FileStore store)
     {
-        var thumbnails = await containers.GetAsync(BlobLayout.ThumbnailsContainer, CancellationToken.None);
-        var uploads = containers.Container(BlobLayout.UploadsContainer);
-        await uploads.GetBlobClient(BlobLayout.Original(ns, stored.Bucket, stored.Id, stored.Name)).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
-        await foreach (var item in thumbnails.GetBlobsAsync(BlobLayout.ThumbnailPrefix(ns, stored.Bucket, stored.Id), CancellationToken.None))
-        {
-            await thumbnails.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
-        }
-
+        await containers.DeleteFileBlobsAsync(ns, stored.Bucket, stored.Id, BlobLayout.Original(ns, stored.Bucket, stored.Id, stored.Name), CancellationToken.None);
         await store.DeleteAsync(ns, stored.Id, CancellationToken.None);
     }
 
