@@ -59,6 +59,26 @@ public sealed class ThumbnailerTests
     }
 
     [Fact]
+    public void PerSizeMode_MixesFitAndCoverInOneCall_MatchingSeparateCalls()
+    {
+        var data = C.Bytes("large.jpg");
+        var mixed = Thumbnailer.Generate(data, new ThumbnailOptions
+        {
+            Sizes = [ThumbnailSize.Square(128), ThumbnailSize.Square(100) with { Mode = ThumbnailMode.Cover }],
+            Quality = 95,
+        });
+        var fit = Thumbnailer.Generate(data, new ThumbnailOptions { Sizes = [ThumbnailSize.Square(128)], Quality = 95 });
+        var cover = Thumbnailer.Generate(data, new ThumbnailOptions { Sizes = [ThumbnailSize.Square(100)], Mode = ThumbnailMode.Cover, Quality = 95 });
+
+        Assert.Equal((fit.Thumbnails[0].Width, fit.Thumbnails[0].Height), (mixed.Thumbnails[0].Width, mixed.Thumbnails[0].Height));
+        Assert.NotEqual(mixed.Thumbnails[0].Width, mixed.Thumbnails[0].Height); // large.jpg is not square: fitted, not cropped
+        Assert.Equal((100, 100), (mixed.Thumbnails[1].Width, mixed.Thumbnails[1].Height));
+        Assert.Equal(ThumbnailMode.Cover, mixed.Thumbnails[1].Requested.Mode);
+        // Same pixels as the single-mode calls (the decode scale covers the largest size in both cases).
+        Assert.Equal(cover.Thumbnails[0].Data.ToArray(), mixed.Thumbnails[1].Data.ToArray());
+    }
+
+    [Fact]
     public void Exact_StretchesToTheBox()
     {
         var result = Thumbnailer.Generate(C.Bytes("large.jpg"), new ThumbnailOptions { Sizes = [new ThumbnailSize(120, 40)], Mode = ThumbnailMode.Exact, Quality = 95 });

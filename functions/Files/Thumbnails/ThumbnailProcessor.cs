@@ -108,13 +108,17 @@ internal sealed partial class ThumbnailProcessor(
             ? segment.Array
             : content.ToArray();
         var imaging = new ImagingLimits { MaxInputBytes = limits.MaxInputBytes, MaxPixels = limits.MaxPixels };
-        ThumbnailResult fit, square;
+        ThumbnailResult result;
         var imagingStarted = Stopwatch.GetTimestamp();
         try
         {
-            var common = new ThumbnailOptions { Quality = limits.Quality, Limits = imaging };
-            fit = Thumbnailer.Generate(bytes, common with { Sizes = [.. limits.FitSizes.Select(ThumbnailSize.Square)], Mode = ThumbnailMode.Fit }, cancellationToken);
-            square = Thumbnailer.Generate(bytes, common with { Sizes = [.. limits.SquareSizes.Select(ThumbnailSize.Square)], Mode = ThumbnailMode.Cover }, cancellationToken);
+            // One decode for every size: fitted boxes and square cover crops in the same call.
+            result = Thumbnailer.Generate(bytes, new ThumbnailOptions
+            {
+                Quality = limits.Quality,
+                Limits = imaging,
+                Sizes = [.. limits.FitSizes.Select(ThumbnailSize.Square), .. limits.SquareSizes.Select(s => ThumbnailSize.Square(s) with { Mode = ThumbnailMode.Cover })],
+            }, cancellationToken);
         }
         catch (ImageFormatException ex)
         {
@@ -123,8 +127,8 @@ internal sealed partial class ThumbnailProcessor(
 
         var imagingTime = Stopwatch.GetElapsedTime(imagingStarted);
         var thumbnails = containers.GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
-        var outputs = fit.Thumbnails.Select(t => (Key: t.Requested.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), Thumbnail: t))
-            .Concat(square.Thumbnails.Select(t => (Key: $"{t.Requested.Width}-square", Thumbnail: t)))
+        var outputs = result.Thumbnails
+            .Select(t => (Key: t.Requested.Mode == ThumbnailMode.Cover ? $"{t.Requested.Width}-square" : t.Requested.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), Thumbnail: t))
             .ToList();
         var container = await thumbnails;
         // The sizes are independent blobs: write them concurrently (deterministic names, so a retry overwrites).
@@ -142,7 +146,7 @@ internal sealed partial class ThumbnailProcessor(
             return new ThumbnailEntry(key, name, thumbnail.Width, thumbnail.Height, type, thumbnail.Data.Length);
         }));
 
-        return new Verdict(FileStatuses.Ready, null, entries, fit.SourceWidth, fit.SourceHeight) { Imaging = imagingTime };
+        return new Verdict(FileStatuses.Ready, null, entries, result.SourceWidth, result.SourceHeight) { Imaging = imagingTime };
     }
 
     private static FileDocument Settle(FileDocument file, Verdict verdict, string etag, long size, string sha256, string contentType, DateTimeOffset now) =>

@@ -28,6 +28,12 @@ public enum ThumbnailFormat
 /// <summary>A requested bounding box in pixels.</summary>
 public readonly record struct ThumbnailSize(int Width, int Height)
 {
+    /// <summary>
+    /// How this size is fitted, overriding <see cref="ThumbnailOptions.Mode"/>: one call (one decode) can then make
+    /// fitted sizes and cover crops together.
+    /// </summary>
+    public ThumbnailMode? Mode { get; init; }
+
     public static ThumbnailSize Square(int size) => new(size, size);
 
     public override string ToString() => $"{Width}x{Height}";

@@ -136,7 +136,7 @@ public static class Thumbnailer
 
     internal static SizePlan Plan(ThumbnailSize size, int sw, int sh, ThumbnailOptions options)
     {
-        switch (options.Mode)
+        switch (size.Mode ?? options.Mode)
         {
             case ThumbnailMode.Exact:
                 return new SizePlan(size, size.Width, size.Height, new RectangleF(0, 0, sw, sh));
