@@ -8,7 +8,6 @@ using Hit.Platform;
 
 var builder = FunctionsApp.CreateBuilder(args);
 builder.Services.AddFilesCore();
-builder.Services.AddUploads();
 builder.Services.AddThumbnails();
 builder.Services.AddCategories();
 

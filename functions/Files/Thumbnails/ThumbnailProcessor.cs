@@ -126,11 +126,10 @@ internal sealed partial class ThumbnailProcessor(
         }
 
         var imagingTime = Stopwatch.GetElapsedTime(imagingStarted);
-        var thumbnails = containers.GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
         var outputs = result.Thumbnails
             .Select(t => (Key: t.Requested.Mode == ThumbnailMode.Cover ? $"{t.Requested.Width}-square" : t.Requested.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), Thumbnail: t))
             .ToList();
-        var container = await thumbnails;
+        var container = await containers.GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
         // The sizes are independent blobs: write them concurrently (deterministic names, so a retry overwrites).
         var entries = await Task.WhenAll(outputs.Select(async output =>
         {

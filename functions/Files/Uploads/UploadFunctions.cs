@@ -18,8 +18,6 @@ internal static partial class UploadFunctions
 {
     private const int MaxTextFieldBytes = 4096;
 
-    public static IServiceCollection AddUploads(this IServiceCollection services) => services;
-
     public static IEndpointRouteBuilder MapUploadFunctions(this IEndpointRouteBuilder app)
     {
         var files = app.MapGroup("/files").WithTags("Files");

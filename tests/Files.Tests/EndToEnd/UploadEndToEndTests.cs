@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using Hit.Contracts.Files;
 using Hit.Imaging;
-using Hit.Platform.Storage;
 using Hit.Testing;
 
 namespace Hit.Files.Tests.EndToEnd;
@@ -19,8 +18,6 @@ namespace Hit.Files.Tests.EndToEnd;
 public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixture<FilesHostFixture>
 {
     private static readonly string[] DefaultThumbnailKeys = ["128", "256", "1024", "256-square"];
-
-    private static BlobServiceClient Blobs { get; } = new(StorageConnection.Parse(TestStack.StorageConnection));
 
     [Fact]
     public async Task Upload_Jpeg_IsStoredAndThumbnailedWithinSeconds()
@@ -227,7 +224,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         var thumbnailBlobs = new List<string>();
         foreach (var id in ids)
         {
-            thumbnailBlobs.AddRange(await ListAsync("thumbnails", ThumbnailPrefixOf(client, id)));
+            thumbnailBlobs.AddRange(await TestBlobs.ListAsync("thumbnails", ThumbnailPrefixOf(client, id)));
         }
 
         Assert.Equal(20, thumbnailBlobs.Distinct().Count());
@@ -253,7 +250,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, (await b.PostAsync($"files/{created.Id}/complete", null)).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await a.GetAsync($"files/{created.Id}")).StatusCode);
-        var blobs = await ListAsync("uploads", $"{owner}/");
+        var blobs = await TestBlobs.ListAsync("uploads", $"{owner}/");
         Assert.Equal([$"{owner}/chat-bucket/{created.Id}/private.jpg"], blobs);
     }
 
@@ -269,8 +266,8 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("upload_too_large", await ProblemCodeAsync(response));
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await ListAsync("uploads", $"{ns}/"));
-        Assert.Empty(await ListAsync("thumbnails", $"{ns}/"));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", $"{ns}/"));
+        Assert.Empty(await TestBlobs.ListAsync("thumbnails", $"{ns}/"));
     }
 
     [Fact]
@@ -288,7 +285,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await ListAsync("uploads", $"{ns}/"));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", $"{ns}/"));
     }
 
     [Theory]
@@ -307,7 +304,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = (await response.Content.ReadFromJsonAsync<FileResponse>())!;
         Assert.Equal(expected, created.Name);
-        Assert.Equal([$"{ns}/chat-bucket/{created.Id}/{expected}"], await ListAsync("uploads", $"{ns}/"));
+        Assert.Equal([$"{ns}/chat-bucket/{created.Id}/{expected}"], await TestBlobs.ListAsync("uploads", $"{ns}/"));
     }
 
     [Fact]
@@ -357,14 +354,14 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(400, 300), "gone.jpg"));
         var created = (await response.Content.ReadFromJsonAsync<FileResponse>())!;
         await FilesHostFixture.WaitSettledAsync(client, created.Id);
-        Assert.Equal(4, (await ListAsync("thumbnails", $"{ns}/")).Count);
+        Assert.Equal(4, (await TestBlobs.ListAsync("thumbnails", $"{ns}/")).Count);
 
         using var deleted = await client.DeleteAsync($"files/{created.Id}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"files/{created.Id}")).StatusCode);
-        Assert.Empty(await ListAsync("uploads", $"{ns}/"));
-        Assert.Empty(await ListAsync("thumbnails", $"{ns}/"));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", $"{ns}/"));
+        Assert.Empty(await TestBlobs.ListAsync("thumbnails", $"{ns}/"));
     }
 
     private static string NewNamespace() => "e" + Guid.NewGuid().ToString("N")[..20];
@@ -379,20 +376,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         $"{client.DefaultRequestHeaders.GetValues("X-Hit-Namespace").Single()}/chat-bucket/{id}/";
 
     private static async Task AssertNoThumbnailBlobsAsync(HttpClient client, string id) =>
-        Assert.Empty(await ListAsync("thumbnails", ThumbnailPrefixOf(client, id)));
-
-    private static async Task<List<string>> ListAsync(string container, string prefix)
-    {
-        var names = new List<string>();
-        var client = Blobs.GetContainerClient(container);
-        await client.CreateIfNotExistsAsync();
-        await foreach (var item in client.GetBlobsAsync(prefix))
-        {
-            names.Add(item.Name);
-        }
-
-        return names;
-    }
+        Assert.Empty(await TestBlobs.ListAsync("thumbnails", ThumbnailPrefixOf(client, id)));
 
     private static async Task<FileResponse> WaitForDocumentAsync(HttpClient client, string id)
     {

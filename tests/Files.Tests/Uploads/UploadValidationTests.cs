@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hit.Contracts.Files;
-using Hit.Platform.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hit.Files.Tests.Uploads;
 
@@ -38,7 +36,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(8, 8), "a.jpg", bucket: "secret-bucket"));
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "bucket_not_allowed", "bucket_name");
-        Assert.Empty(await ListAsync("uploads", ns));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", ns + "/"));
     }
 
     [Fact]
@@ -51,7 +49,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var file = (await response.Content.ReadFromJsonAsync<FileResponse>())!;
         Assert.Equal("avatars", file.Bucket);
-        Assert.Equal([$"{ns}/avatars/{file.Id}/me.jpg"], await ListAsync("uploads", ns));
+        Assert.Equal([$"{ns}/avatars/{file.Id}/me.jpg"], await TestBlobs.ListAsync("uploads", ns + "/"));
     }
 
     [Fact]
@@ -63,7 +61,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(8, 8), "a.jpg", tags: [tags]));
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_tags", "file_tags");
-        Assert.Empty(await ListAsync("uploads", ns));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", ns + "/"));
     }
 
     [Fact]
@@ -77,7 +75,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         using var response = await client.PostAsync("files/upload", form);
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "field_after_file", "bucket_name");
-        Assert.Empty(await ListAsync("uploads", ns));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", ns + "/"));
     }
 
     [Fact]
@@ -93,7 +91,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         using var response = await client.PostAsync("files/upload", form);
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "file_missing", "file");
-        Assert.Empty(await ListAsync("uploads", ns));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", ns + "/"));
     }
 
     [Fact]
@@ -142,7 +140,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         using var completed = await client.PostAsync($"files/{upload.Id}/complete", null);
 
         await AssertProblemAsync(completed, HttpStatusCode.RequestEntityTooLarge, "upload_too_large", null);
-        Assert.Empty(await ListAsync("uploads", ns));
+        Assert.Empty(await TestBlobs.ListAsync("uploads", ns + "/"));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"files/{upload.Id}")).StatusCode);
     }
 
@@ -169,19 +167,6 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
         using var response = await client.GetAsync($"files/{file.Id}/thumbnails/999");
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "thumbnail_not_found", null);
-    }
-
-    private async Task<List<string>> ListAsync(string container, string ns)
-    {
-        var blobs = factory.Services.GetRequiredService<BlobServiceClient>().GetContainerClient(container);
-        await blobs.CreateIfNotExistsAsync();
-        var names = new List<string>();
-        await foreach (var item in blobs.GetBlobsAsync(ns + "/"))
-        {
-            names.Add(item.Name);
-        }
-
-        return names;
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string? field)
