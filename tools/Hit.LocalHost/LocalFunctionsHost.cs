@@ -10,9 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace Hit.LocalHost;
 
 /// <summary>
-/// Runs a Functions app root the way the Azure Functions host runs a custom handler: starts the handler
-/// process, serves the declared HTTP routes (forwarded or as JSON envelopes), polls queue and blob triggers
-/// and applies queue/blob output bindings.
+/// Runs a Functions app root the way the Azure Functions host does. An isolated-worker app root (worker.config.json,
+/// from the Worker SDK) runs under <see cref="Worker.WorkerRuntime"/>: the worker process over the gRPC worker
+/// protocol. A custom-handler app root (host.json customHandler; the model being retired) starts the handler process,
+/// serves the declared HTTP routes (forwarded or as JSON envelopes), polls queue and blob triggers and applies
+/// queue/blob output bindings.
 /// </summary>
 public sealed partial class LocalFunctionsHost : IAsyncDisposable
 {
@@ -25,6 +27,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     private HandlerSupervisor? _handler;
     private HttpForwarder? _forwarder;
     private FunctionHttpServer? _http;
+    private Worker.WorkerRuntime? _worker;
     private Task _completion = Task.CompletedTask;
     private int _state;
 
@@ -45,19 +48,25 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     public string AppName { get; }
 
     /// <summary>The HTTP listener, e.g. <c>http://127.0.0.1:7072/</c>. Valid after <see cref="StartAsync"/>.</summary>
-    public Uri BaseAddress => _http?.BaseAddress ?? throw new InvalidOperationException("The host is not started.");
+    public Uri BaseAddress => _worker?.BaseAddress ?? _http?.BaseAddress ?? throw new InvalidOperationException("The host is not started.");
 
-    /// <summary>The handler's own address (for measuring host overhead against direct calls).</summary>
-    public Uri HandlerAddress => _handler?.BaseAddress ?? throw new InvalidOperationException("The host is not started.");
+    /// <summary>
+    /// The handler's own address — for a worker app, the current worker's HttpUri (for measuring host overhead
+    /// against direct calls).
+    /// </summary>
+    public Uri HandlerAddress => _worker?.HandlerAddress ?? _handler?.BaseAddress ?? throw new InvalidOperationException("The host is not started.");
 
-    /// <summary>The current handler process id, or null when none runs.</summary>
-    public int? HandlerProcessId => _handler?.ProcessId;
+    /// <summary>The current handler (or worker) process id, or null when none runs.</summary>
+    public int? HandlerProcessId => _worker is not null ? _worker.ProcessId : _handler?.ProcessId;
 
-    /// <summary>The function names found in the app root.</summary>
-    public IReadOnlyList<string> Functions => _app?.Functions.Select(f => f.Name).ToList() ?? [];
+    /// <summary>The function names found in the app root (for a worker app, the ones the worker loaded).</summary>
+    public IReadOnlyList<string> Functions => _worker?.Functions ?? _app?.Functions.Select(f => f.Name).ToList() ?? [];
 
     /// <summary>HTTP routes served, as "METHODS /route".</summary>
-    public IReadOnlyList<string> Routes => _http?.Routes ?? [];
+    public IReadOnlyList<string> Routes => _worker?.Routes ?? _http?.Routes ?? [];
+
+    /// <summary>Whether the app root is an isolated-worker app (as opposed to a custom handler).</summary>
+    public bool IsWorkerApp => _worker is not null;
 
     /// <summary>
     /// Completes when the host stops; faults with a clear error when the handler exceeded its restart budget
@@ -70,6 +79,23 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
             throw new InvalidOperationException("The host was already started.");
+        }
+
+        if (Worker.WorkerAppRoot.IsWorkerAppRoot(_options.AppRoot))
+        {
+            _worker = new Worker.WorkerRuntime(_options, AppName);
+            try
+            {
+                await _worker.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await StopAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            _completion = MonitorAsync(_worker.Faulted);
+            return;
         }
 
         var settings = new AppSettings(_options.Settings);
@@ -105,7 +131,7 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
             throw;
         }
 
-        _completion = MonitorAsync(_handler);
+        _completion = MonitorAsync(_handler.Faulted);
         Log.Started(_logger, AppName, _http.BaseAddress);
     }
 
@@ -173,11 +199,11 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         }
     }
 
-    private async Task MonitorAsync(HandlerSupervisor handler)
+    private async Task MonitorAsync(Task faulted)
     {
         try
         {
-            await handler.Faulted.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            await faulted.WaitAsync(_stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -200,6 +226,13 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync().ConfigureAwait(false);
+            Log.Stopped(_logger, AppName);
+            return;
+        }
+
         try
         {
             // Listeners log their own failures; a faulted one must not keep the handler alive.

@@ -34,6 +34,9 @@ public sealed class LocalFunctionsHostOptions
 
     public TimeSpan RestartWindow { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a worker (isolated-worker app roots) may take to connect and load its functions. Default 60 s.</summary>
+    public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Host id used in blob receipt paths; defaults to the app name (lowercase, at most 32 characters).</summary>
     public string? HostId { get; init; }
 }

@@ -49,9 +49,10 @@ internal sealed class HttpForwarder : IDisposable
 
     /// <summary>
     /// Forwards <paramref name="context"/> to <paramref name="destination"/> + <paramref name="pathAndQuery"/>;
-    /// answers 502 when the destination cannot be reached before the response started.
+    /// answers 502 when the destination cannot be reached before the response started. Returns whether the
+    /// destination answered.
     /// </summary>
-    public async Task ForwardAsync(HttpContext context, Uri destination, string pathAndQuery, Action<HttpRequestMessage>? decorate, CancellationToken cancellationToken)
+    public async Task<bool> ForwardAsync(HttpContext context, Uri destination, string pathAndQuery, Action<HttpRequestMessage>? decorate, CancellationToken cancellationToken)
     {
         using var request = CreateRequest(context, destination, pathAndQuery);
         decorate?.Invoke(request);
@@ -64,7 +65,7 @@ internal sealed class HttpForwarder : IDisposable
         catch (HttpRequestException) when (!context.Response.HasStarted)
         {
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
-            return;
+            return false;
         }
 
         using (response)
@@ -88,6 +89,8 @@ internal sealed class HttpForwarder : IDisposable
                 await source.CopyToAsync(outgoing.Body, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return true;
     }
 
     private static HttpRequestMessage CreateRequest(HttpContext context, Uri destination, string pathAndQuery)
