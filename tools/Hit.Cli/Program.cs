@@ -39,7 +39,7 @@ internal static class Commands
     {
         var apps = AppsArgument();
         var configuration = new Option<string>("--configuration", "-c") { Description = "Build configuration.", DefaultValueFactory = _ => "Release" };
-        var command = new Command("build", "Build every app into a Functions app root under artifacts/apps/<App>/ (handler + host.json + function.json per function).")
+        var command = new Command("build", "Build every app into a Functions app root under artifacts/apps/<App>/ (dotnet publish of the isolated worker: functions.metadata, worker.config.json, host.json).")
         {
             apps, configuration,
         };

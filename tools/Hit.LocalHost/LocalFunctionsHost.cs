@@ -74,6 +74,11 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     /// </summary>
     public Task Completion => _completion;
 
+    /// <summary>Benchmarks' reference path for a worker app: see <see cref="Worker.WorkerRuntime.SendDirectAsync"/>.</summary>
+    internal Task<HttpResponseMessage> SendDirectToWorkerAsync(string functionName, HttpRequestMessage message, IReadOnlyDictionary<string, string> routeValues,
+        HttpMessageInvoker client, CancellationToken cancellationToken = default) =>
+        (_worker ?? throw new InvalidOperationException("Not an isolated-worker app.")).SendDirectAsync(functionName, message, routeValues, client, cancellationToken);
+
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)

@@ -26,7 +26,9 @@ internal sealed class CoreTools : IAsyncDisposable
 
     public static async Task<CoreTools> StartAsync(string appRoot, string appName, IReadOnlyDictionary<string, string?> settings, string runDirectory, CancellationToken cancellationToken)
     {
-        var values = new JsonObject { ["FUNCTIONS_WORKER_RUNTIME"] = "Custom" };
+        // An isolated-worker app root has worker.config.json from the Worker SDK; a custom handler has none.
+        var runtime = File.Exists(Path.Combine(appRoot, "worker.config.json")) ? "dotnet-isolated" : "Custom";
+        var values = new JsonObject { ["FUNCTIONS_WORKER_RUNTIME"] = runtime };
         foreach (var (key, value) in settings)
         {
             values[key] = value;

@@ -105,7 +105,8 @@ internal sealed partial class WorkerInvoker(WorkerSupervisor supervisor, AppSett
             }
             else if (binding.Is("blob"))
             {
-                var path = Resolve(binding.Get("path") ?? string.Empty, request);
+                // The Worker SDK writes blob output paths as "blobPath" (function.json used "path").
+                var path = Resolve(binding.Get("blobPath") ?? binding.Get("path") ?? string.Empty, request);
                 var slash = path.IndexOf('/', StringComparison.Ordinal);
                 if (slash <= 0 || slash == path.Length - 1)
                 {

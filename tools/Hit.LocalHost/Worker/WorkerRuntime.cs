@@ -26,6 +26,7 @@ internal sealed partial class WorkerRuntime : IAsyncDisposable
     private WorkerSupervisor? _supervisor;
     private WorkerHttpServer? _http;
     private HttpForwarder? _forwarder;
+    private WorkerInvoker? _invoker;
     private List<WorkerFunction> _functions = [];
 
     public WorkerRuntime(LocalFunctionsHostOptions options, string appName)
@@ -66,7 +67,7 @@ internal sealed partial class WorkerRuntime : IAsyncDisposable
         _functions = loaded.Where(f => !(bool.TryParse(settings.Get($"AzureWebJobs.{f.Name}.Disabled"), out var off) && off)).ToList();
 
         var storage = new StorageClients(settings);
-        var invoker = new WorkerInvoker(_supervisor, settings, storage, queueOptions, app.FunctionTimeout, _logger);
+        var invoker = _invoker = new WorkerInvoker(_supervisor, settings, storage, queueOptions, app.FunctionTimeout, _logger);
         _forwarder = new HttpForwarder();
         _http = new WorkerHttpServer(app, _functions, _options.Port, invoker, _forwarder, BlobWebhookAsync, _logger);
         await _http.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -106,6 +107,33 @@ internal sealed partial class WorkerRuntime : IAsyncDisposable
                 Log.UnsupportedTrigger(_logger, function.Name, trigger.Type);
             }
         }
+    }
+
+    /// <summary>
+    /// The reference path for overhead benchmarks: <paramref name="message"/> (a path relative to the worker's HttpUri)
+    /// goes straight to the worker with <c>x-ms-invocation-id</c> while its invocation goes over gRPC — the minimum any
+    /// host must do — without the host's HTTP listener, routing or proxy.
+    /// </summary>
+    internal async Task<HttpResponseMessage> SendDirectAsync(string functionName, HttpRequestMessage message, IReadOnlyDictionary<string, string> routeValues,
+        HttpMessageInvoker client, CancellationToken cancellationToken)
+    {
+        var function = _functions.Single(f => f.Name == functionName);
+        var channel = await _supervisor!.Current.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var request = WorkerInvoker.NewRequest(function);
+        request.InputData.Add(new Rpc.ParameterBinding { Name = function.Trigger!.Name, Data = new Rpc.TypedData { Http = new Rpc.RpcHttp() } });
+        foreach (var (key, value) in routeValues)
+        {
+            request.TriggerMetadata[key] = TypedValues.String(value);
+        }
+
+        request.TriggerMetadata["Query"] = TypedValues.Json(new JsonObject());
+        request.TriggerMetadata["Headers"] = TypedValues.Json(new JsonObject());
+        message.RequestUri = new Uri(channel.HttpUri!, message.RequestUri!.OriginalString.TrimStart('/'));
+        message.Headers.TryAddWithoutValidation("x-ms-invocation-id", request.InvocationId);
+        var invocation = _invoker!.InvokeOnAsync(channel, function, request, cancellationToken);
+        var response = await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await invocation.ConfigureAwait(false);
+        return response;
     }
 
     private async Task RunListenerAsync(string functionName, Func<CancellationToken, Task> run)
