@@ -46,6 +46,7 @@ var apps = [
     name: 'pingpong'
     folder: 'PingPong'
     deploymentContainer: 'deploy-pingpong'
+    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'pingpong', ttl: false }

@@ -112,8 +112,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // Custom handler: host.json in the package starts the self-contained linux-x64 Kestrel server.
-      runtime: {
+      // Isolated worker: the Flex host starts `dotnet <App>.dll` from worker.config.json on .NET 10.
+      // Custom handler (apps not yet ported): host.json in the package starts the self-contained linux-x64 server.
+      runtime: (app.?runtime ?? 'custom') == 'dotnet-isolated' ? {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      } : {
         name: 'custom'
         version: '1.0'
       }
