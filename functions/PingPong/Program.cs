@@ -1,14 +1,10 @@
-using Hit.Platform;
+using Hit.Platform.Worker;
 using Hit.PingPong.Counters;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApp.CreateBuilder(args);
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.AddHitPlatform();
 builder.Services.AddCounters();
 
-var app = builder.Build();
-app.UseHitPlatform();
-app.MapCounterFunctions();
-
-app.Run();
-
-/// <summary>Entry point, public for WebApplicationFactory.</summary>
-public partial class Program;
+builder.Build().Run();

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-using Hit.Contracts;
 using Hit.Platform.Errors;
 using Hit.Platform.Health;
 using Hit.Platform.Hosting;
@@ -34,16 +32,8 @@ public static class FunctionsApp
             Args = manifest?.RemainingArgs ?? args,
         });
 
-        builder.Services.AddOptions<PlatformOptions>()
-            .BindConfiguration(PlatformOptions.Section)
-            .ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PlatformOptions>, PlatformOptionsValidator>();
-
-        builder.Services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, HitJsonContext.Default);
-            o.SerializerOptions.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
-        });
+        builder.Services.AddHitPlatformOptions();
+        builder.Services.Configure<JsonOptions>(o => PlatformJson.Configure(o.SerializerOptions));
 
         builder.Services.AddHitProblemDetails();
         // Schemes are added by the features that need them (Hit access tokens, HMAC signatures); the pipeline

@@ -1,4 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Hit.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Platform;
@@ -20,3 +24,29 @@ public sealed class PlatformOptions
 /// <summary>Source-generated validation of the data annotations above (no reflection at start-up).</summary>
 [OptionsValidator]
 internal sealed partial class PlatformOptionsValidator : IValidateOptions<PlatformOptions>;
+
+internal static class PlatformOptionsRegistration
+{
+    /// <summary>Binds <see cref="PlatformOptions"/> and fails start-up when they are invalid (both hosting models).</summary>
+    public static IServiceCollection AddHitPlatformOptions(this IServiceCollection services)
+    {
+        services.AddOptions<PlatformOptions>()
+            .BindConfiguration(PlatformOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlatformOptions>, PlatformOptionsValidator>();
+        return services;
+    }
+}
+
+internal static class PlatformJson
+{
+    /// <summary>
+    /// The contracts' source-generated metadata first (no reflection for the platform's DTOs), then reflection for
+    /// anything an app serializes that is not in a context yet.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.TypeInfoResolverChain.Insert(0, HitJsonContext.Default);
+        options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
+    }
+}

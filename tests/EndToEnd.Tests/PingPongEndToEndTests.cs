@@ -42,7 +42,7 @@ public sealed class PingPongEndToEndTests(PlatformFixture platform) : IClassFixt
     [Fact]
     public async Task UndeclaredRoutesAndMethods_Are404AtTheHost()
     {
-        // The handler itself would answer these (GET / is its probe, DELETE maps to 405): the host must not expose them.
+        // The host routes by each function's route and methods: nothing else reaches the worker.
         Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.DeleteAsync($"/pingpong/counter/{NewId()}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.GetAsync("/pingpong/")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.PostAsync("/pingpong/GetCounter", null)).StatusCode);
@@ -71,17 +71,19 @@ public sealed class PingPongEndToEndTests(PlatformFixture platform) : IClassFixt
     }
 
     [Fact]
-    public void AppRoot_HasAFunctionJsonForEveryFunction()
+    public void AppRoot_IsTheWorkerSdksOutput()
     {
         var root = TestStack.AppRoot("PingPong");
 
-        var functions = Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName).Order().ToList();
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "functions.metadata")))!.AsArray();
+        var functions = metadata.Select(f => (string)f!["name"]!).Order().ToList();
 
         Assert.Equal(["GetCounter", "Healthz", "IncrementCounter", "OpenApiDocument", "Readyz", "ResetCounter"], functions);
         Assert.Equal(functions, platform.PingPong.Functions.Order());
+        Assert.True(File.Exists(Path.Combine(root, "worker.config.json")), "the Worker SDK's worker.config.json is in the app root");
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "host.json")))!;
-        Assert.Equal("handler/PingPong", (string?)host["customHandler"]!["description"]!["defaultExecutablePath"]);
-        Assert.True(File.Exists(Path.Combine(root, "handler", "PingPong")), "the self-contained handler executable is in the app root");
+        Assert.Null(host["customHandler"]);
+        Assert.Equal("", (string?)host["extensions"]!["http"]!["routePrefix"]);
     }
 
     [Fact]
@@ -95,7 +97,7 @@ public sealed class PingPongEndToEndTests(PlatformFixture platform) : IClassFixt
             await process.WaitForExitAsync();
         }
 
-        // The host notices the exit, starts a new handler and waits for GET / before forwarding again.
+        // The host notices the exit and starts a new worker process; requests fail until it is back.
         var deadline = Stopwatch.StartNew();
         HttpStatusCode status = default;
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))

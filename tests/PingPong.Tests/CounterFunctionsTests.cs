@@ -6,20 +6,12 @@ using Hit.Contracts.PingPong;
 
 namespace PingPong.Tests;
 
-public sealed class CounterFunctionsTests(PingPongFactory factory) : IClassFixture<PingPongFactory>
+/// <summary>The counter functions end to end: the built app under the local Functions host, against the local Cosmos server.</summary>
+public sealed class CounterFunctionsTests(PingPongHostFixture app) : IClassFixture<PingPongHostFixture>
 {
     private static string NewId() => "c-" + Guid.NewGuid().ToString("N");
 
-    private HttpClient Client(string? ns = null)
-    {
-        var client = factory.CreateClient();
-        if (ns is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
-        }
-
-        return client;
-    }
+    private HttpClient Client(string? ns = null) => app.Client(ns);
 
     private static async Task<CounterResponse> Read(HttpResponseMessage response)
     {
@@ -117,10 +109,23 @@ public sealed class CounterFunctionsTests(PingPongFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task WrongMethod_Returns405Problem()
+    public async Task WrongMethod_Returns404()
     {
         var response = await Client().DeleteAsync($"/counter/{NewId()}");
 
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        // Not 405: the Functions host routes by method (each function's route carries an HttpMethodRouteConstraint,
+        // azure-functions-host src/WebJobs.Script.WebHost/WebScriptHostHttpRoutesManager.cs), so a known path with an
+        // undeclared method matches no function and never reaches the worker.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_IsServed()
+    {
+        var response = await Client().GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.NotNull(document["paths"]!["/counter/{id}/increment"]);
     }
 }

@@ -1,37 +1,21 @@
 using System.Text.RegularExpressions;
 using Hit.Contracts.PingPong;
 using Hit.Platform.Errors;
-using Hit.Platform.Health;
 using Hit.Platform.Tenancy;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hit.PingPong.Counters;
 
-/// <summary>The ping-pong counter: read, increment, reset — each endpoint one Azure Function.</summary>
-internal static partial class CounterFunctions
+/// <summary>The ping-pong counter: read, increment, reset — each one Azure Function.</summary>
+internal sealed partial class CounterFunctions(CounterStore store)
 {
-    public const string ContainerName = "pingpong";
-
-    public static IServiceCollection AddCounters(this IServiceCollection services)
-    {
-        services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, CounterJsonContext.Default));
-        services.AddHitCosmosContainer(ContainerName);
-        services.AddHealthChecks().AddHitCosmosCheck(tags: HealthEndpoints.ReadyTag);
-        services.AddSingleton<CounterStore>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapCounterFunctions(this IEndpointRouteBuilder app)
-    {
-        var counters = app.MapGroup("/counter").WithTags("Counters");
-        counters.MapGet("/{id}", GetCounter).WithName(nameof(GetCounter)).WithSummary("Reads a counter; one never written reads as 0.");
-        counters.MapPost("/{id}/increment", IncrementCounter).WithName(nameof(IncrementCounter)).WithSummary("Adds 1 atomically and returns the new value.");
-        counters.MapPost("/{id}/reset", ResetCounter).WithName(nameof(ResetCounter)).WithSummary("Sets the counter back to 0.");
-        return app;
-    }
-
-    internal static async Task<Results<Ok<CounterResponse>, ProblemHttpResult>> GetCounter(
-        string id, TenantNamespace ns, CounterStore store, CancellationToken cancellationToken)
+    /// <summary>Reads a counter; one never written reads as 0.</summary>
+    [Function(nameof(GetCounter))]
+    public async Task<Results<Ok<CounterResponse>, ProblemHttpResult>> GetCounter(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "counter/{id}")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (Validate(id) is { } problem)
         {
@@ -41,8 +25,11 @@ internal static partial class CounterFunctions
         return TypedResults.Ok(new CounterResponse(id, ns.Value, await store.GetAsync(ns.Value, id, cancellationToken)));
     }
 
-    internal static async Task<Results<Ok<CounterResponse>, ProblemHttpResult>> IncrementCounter(
-        string id, TenantNamespace ns, CounterStore store, CancellationToken cancellationToken)
+    /// <summary>Adds 1 atomically and returns the new value.</summary>
+    [Function(nameof(IncrementCounter))]
+    public async Task<Results<Ok<CounterResponse>, ProblemHttpResult>> IncrementCounter(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "counter/{id}/increment")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (Validate(id) is { } problem)
         {
@@ -52,8 +39,11 @@ internal static partial class CounterFunctions
         return TypedResults.Ok(new CounterResponse(id, ns.Value, await store.IncrementAsync(ns.Value, id, 1, cancellationToken)));
     }
 
-    internal static async Task<Results<Ok<CounterResponse>, ProblemHttpResult>> ResetCounter(
-        string id, TenantNamespace ns, CounterStore store, CancellationToken cancellationToken)
+    /// <summary>Sets the counter back to 0.</summary>
+    [Function(nameof(ResetCounter))]
+    public async Task<Results<Ok<CounterResponse>, ProblemHttpResult>> ResetCounter(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "counter/{id}/reset")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (Validate(id) is { } problem)
         {

@@ -12,9 +12,9 @@ using OpenTelemetry.Trace;
 namespace Hit.Platform.Telemetry;
 
 /// <summary>
-/// OpenTelemetry wiring. OpenTelemetry.Extensions.Hosting and the instrumentation packages do not restore here,
-/// so the providers are built with the core SDK and listen to the activity sources and meters that ASP.NET Core,
-/// HttpClient and Azure.Core emit natively. Export is OTLP and only when an endpoint is configured
+/// OpenTelemetry wiring of the custom-handler apps. It predates OpenTelemetry.Extensions.Hosting restoring here (the
+/// worker defaults, Worker/WorkerTelemetry, use it), so the providers are built with the core SDK and listen to the
+/// activity sources and meters that ASP.NET Core, HttpClient and Azure.Core emit natively. Export is OTLP and only when an endpoint is configured
 /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), so local runs and tests pay nothing.
 /// </summary>
 public static class TelemetryExtensions
@@ -24,20 +24,25 @@ public static class TelemetryExtensions
 
     internal static readonly System.Diagnostics.ActivitySource Source = new(ActivitySourceName);
 
-    private static readonly string[] Sources = [ActivitySourceName, "Hit.*", "Microsoft.AspNetCore", "System.Net.Http", "Azure.*"];
-    private static readonly string[] Meters = ["Hit.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"];
+    internal static readonly string[] Sources = [ActivitySourceName, "Hit.*", "Microsoft.AspNetCore", "System.Net.Http", "Azure.*"];
+    internal static readonly string[] Meters = ["Hit.*", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime"];
+
+    /// <summary>OTLP export is on only when an endpoint is configured, so local runs and tests pay nothing.</summary>
+    internal static bool IsExportConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    internal static string ServiceName(IConfiguration configuration) =>
+        configuration[$"{PlatformOptions.Section}:{nameof(PlatformOptions.ServiceName)}"]
+            ?? Assembly.GetEntryAssembly()?.GetName().Name ?? "hit-app";
 
     internal static void AddHitTelemetry(this WebApplicationBuilder builder)
     {
-        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        if (string.IsNullOrWhiteSpace(endpoint))
+        if (!IsExportConfigured(builder.Configuration))
         {
             return;
         }
 
-        var serviceName = builder.Configuration[$"{PlatformOptions.Section}:{nameof(PlatformOptions.ServiceName)}"]
-            ?? Assembly.GetEntryAssembly()?.GetName().Name ?? "hit-app";
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
+        var resource = ResourceBuilder.CreateDefault().AddService(ServiceName(builder.Configuration));
 
         var tracer = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)

@@ -8,17 +8,23 @@ namespace Hit.Platform.Tenancy;
 
 internal sealed class TenancyMiddleware(RequestDelegate next, IOptions<PlatformOptions> options)
 {
-    public async Task InvokeAsync(HttpContext context)
+    internal const string InvalidDetail = $"The namespace must match {TenantNamespace.Pattern}.";
+
+    /// <summary>The namespace a request names (not yet validated); shared with the worker's tenancy middleware.</summary>
+    internal static string Resolve(HttpContext context, string defaultNamespace)
     {
         // An authenticated caller's token decides its namespace; a header cannot move it into another tenant.
         var claim = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(TenantNamespace.ClaimType)?.Value : null;
         var header = context.Request.Headers[TenantNamespace.HeaderName].ToString();
-        var value = claim ?? (header.Length > 0 ? header : options.Value.DefaultNamespace);
+        return claim ?? (header.Length > 0 ? header : defaultNamespace);
+    }
 
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var value = Resolve(context, options.Value.DefaultNamespace);
         if (!TenantNamespace.IsValid(value))
         {
-            await Problems.Write(context, StatusCodes.Status400BadRequest, ProblemCodes.InvalidNamespace,
-                $"The namespace must match {TenantNamespace.Pattern}.", field: TenantNamespace.HeaderName);
+            await Problems.Write(context, StatusCodes.Status400BadRequest, ProblemCodes.InvalidNamespace, InvalidDetail, field: TenantNamespace.HeaderName);
             return;
         }
 

@@ -21,7 +21,8 @@ public sealed class HitJwtAuthenticationOptions : AuthenticationSchemeOptions;
 /// <summary>
 /// <c>Authorization: Bearer &lt;Hit access token&gt;</c> → a principal with the token's claims. No header → no
 /// result (anonymous endpoints still work); a bad token → failure, and a 401 problem when the endpoint requires a
-/// user. The JwtBearer package does not restore here, so this is the small equivalent over JsonWebTokenHandler.
+/// user. Written when the JwtBearer package did not restore here; it stays for the custom-handler apps, while worker
+/// apps use JwtBearer with the same rules (Worker/WorkerJwtBearer).
 /// </summary>
 internal sealed partial class HitJwtAuthenticationHandler(
     IOptionsMonitor<HitJwtAuthenticationOptions> options,

@@ -24,7 +24,7 @@ public sealed class HitTokenValidator
     public const string TokenType = "at+jwt";
 
     // Real tokens are well under 1 KiB; the cap keeps parsing cost bounded for garbage.
-    private const int MaxTokenLength = 8 * 1024;
+    internal const int MaxTokenLength = 8 * 1024;
 
     private static readonly string[] RequiredClaims = [HitClaims.Subject, HitClaims.Namespace, HitClaims.SessionId];
 
@@ -44,27 +44,48 @@ public sealed class HitTokenValidator
         var o = options.Value;
         _resultLifetime = o.ValidatedTokenCacheDuration;
         _resultCapacity = o.ValidatedTokenCacheSize;
-        _parameters = new TokenValidationParameters
+        // Keys are resolved by kid from the cache only (FindAsync already ran, so this is a lookup).
+        _parameters = CreateParameters(o, kid => _keys.TryGetCached(kid), time);
+    }
+
+    /// <summary>
+    /// The validation rules every Hit service applies, shared by this validator and the worker's JwtBearer scheme.
+    /// <paramref name="cachedKey"/> must not do I/O: IdentityModel resolves keys synchronously, so callers fetch an
+    /// unknown kid into <see cref="HitJwksCache"/> before validating.
+    /// </summary>
+    internal static TokenValidationParameters CreateParameters(HitJwtOptions o, Func<string, SecurityKey?> cachedKey, TimeProvider time) => new()
+    {
+        ValidIssuer = o.Issuer,
+        ValidAudience = o.Audience,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ValidateIssuerSigningKey = true,
+        ClockSkew = o.ClockSkew,
+        // The algorithm is pinned: "none", HS256 and RS256 never reach signature checking.
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        ValidTypes = [TokenType],
+        TryAllIssuerSigningKeys = false,
+        IssuerSigningKeyResolver = (_, _, kid, _) => kid is not null && cachedKey(kid) is { } key ? [key] : [],
+        LifetimeValidator = (notBefore, expires, _, p) => ValidateLifetime(notBefore, expires, p.ClockSkew, time.GetUtcNow().UtcDateTime),
+        NameClaimType = HitClaims.Subject,
+        AuthenticationType = HitJwtDefaults.AuthenticationScheme,
+    };
+
+    /// <summary>The claims a validly signed token must still carry; null when they are all there.</summary>
+    internal static string? CheckClaims(ClaimsIdentity identity)
+    {
+        foreach (var claim in RequiredClaims)
         {
-            ValidIssuer = o.Issuer,
-            ValidAudience = o.Audience,
-            ValidateIssuer = true,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ValidateIssuerSigningKey = true,
-            ClockSkew = o.ClockSkew,
-            // The algorithm is pinned: "none", HS256 and RS256 never reach signature checking.
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-            ValidTypes = [TokenType],
-            TryAllIssuerSigningKeys = false,
-            // Keys are resolved by kid from the cache only (FindAsync already ran, so this is a lookup).
-            IssuerSigningKeyResolver = (_, _, kid, _) => kid is not null && _keys.TryGetCached(kid) is { } key ? [key] : [],
-            LifetimeValidator = (notBefore, expires, _, p) => ValidateLifetime(notBefore, expires, p.ClockSkew, time.GetUtcNow().UtcDateTime),
-            NameClaimType = HitClaims.Subject,
-            AuthenticationType = HitJwtDefaults.AuthenticationScheme,
-        };
+            if (string.IsNullOrEmpty(identity.FindFirst(claim)?.Value))
+            {
+                return $"The token has no '{claim}' claim.";
+            }
+        }
+
+        return TenantNamespace.IsValid(identity.FindFirst(HitClaims.Namespace)?.Value) ? null : "The token's namespace is invalid.";
     }
 
     public async Task<HitTokenValidation> ValidateAsync(string token, CancellationToken cancellationToken = default)
@@ -121,17 +142,9 @@ public sealed class HitTokenValidator
         }
 
         var identity = result.ClaimsIdentity;
-        foreach (var claim in RequiredClaims)
+        if (CheckClaims(identity) is { } missing)
         {
-            if (string.IsNullOrEmpty(identity.FindFirst(claim)?.Value))
-            {
-                return new(null, $"The token has no '{claim}' claim.");
-            }
-        }
-
-        if (!TenantNamespace.IsValid(identity.FindFirst(HitClaims.Namespace)?.Value))
-        {
-            return new(null, "The token's namespace is invalid.");
+            return new(null, missing);
         }
 
         if (_resultLifetime > TimeSpan.Zero)
@@ -154,8 +167,10 @@ public sealed class HitTokenValidator
     private static bool ValidateLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTime now) =>
         expires is { } exp && now < exp.Add(skew) ? (notBefore is not { } nbf || nbf.Subtract(skew) <= now) : false;
 
-    private static string Describe(Exception? exception) => exception switch
+    /// <summary>A client-safe reason for a rejected token (IdentityModel's own messages can carry token contents).</summary>
+    internal static string Describe(Exception? exception) => exception switch
     {
+        SecurityTokenMalformedException => "The token is not a JWT.",
         SecurityTokenExpiredException => "The token has expired.",
         SecurityTokenNotYetValidException => "The token is not valid yet.",
         SecurityTokenInvalidLifetimeException => "The token is expired or not valid yet.",
