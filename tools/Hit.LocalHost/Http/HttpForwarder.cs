@@ -28,8 +28,13 @@ internal sealed class HttpForwarder : IDisposable
     private readonly HttpMessageInvoker _invoker;
 
     public HttpForwarder()
+        : this(CreateHandler())
     {
-        _invoker = new HttpMessageInvoker(CreateHandler(), disposeHandler: true);
+    }
+
+    public HttpForwarder(HttpMessageHandler handler)
+    {
+        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     public HttpMessageInvoker Invoker => _invoker;

@@ -127,8 +127,10 @@ internal sealed partial class WorkerHttpServer : IAsyncDisposable
         request.TriggerMetadata["Query"] = TypedValues.Json(query);
         request.TriggerMetadata["Headers"] = TypedValues.Json(headers);
 
-        // Both halves at once: the worker pairs the proxied request and the invocation by id (waiting up to 5 s for either).
-        var invocation = _invoker.InvokeOnAsync(channel, function, request, context.RequestAborted);
+        // Both halves at once: the worker pairs the proxied request and the invocation by id. If the request cannot be
+        // proxied, the invocation is cancelled at once rather than left to the worker's 15 s wait for its HTTP half.
+        using var invocationCancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var invocation = _invoker.InvokeOnAsync(channel, function, request, invocationCancel.Token);
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var pathAndQuery = rawTarget is { Length: > 0 } && rawTarget[0] == '/'
             ? rawTarget
@@ -147,6 +149,11 @@ internal sealed partial class WorkerHttpServer : IAsyncDisposable
             Log.ForwardingAborted(_logger, function.Name, ex.Message);
             context.Abort();
             return;
+        }
+
+        if (!forwarded)
+        {
+            await invocationCancel.CancelAsync().ConfigureAwait(false);
         }
 
         try

@@ -68,7 +68,7 @@ internal sealed partial class WorkerRuntime : IAsyncDisposable
 
         var storage = new StorageClients(settings);
         var invoker = _invoker = new WorkerInvoker(_supervisor, settings, storage, queueOptions, app.FunctionTimeout, _logger);
-        _forwarder = new HttpForwarder();
+        _forwarder = new HttpForwarder(new RetryProxyHandler(HttpForwarder.CreateHandler()));
         _http = new WorkerHttpServer(app, _functions, _options.Port, invoker, _forwarder, BlobWebhookAsync, _logger);
         await _http.StartAsync(cancellationToken).ConfigureAwait(false);
         StartTriggers(settings, storage, queueOptions, invoker);
