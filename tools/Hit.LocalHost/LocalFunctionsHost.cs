@@ -65,6 +65,12 @@ public sealed partial class LocalFunctionsHost : IAsyncDisposable
     /// <summary>HTTP routes served, as "METHODS /route".</summary>
     public IReadOnlyList<string> Routes => _worker?.Routes ?? _http?.Routes ?? [];
 
+    /// <summary>
+    /// For a worker app, the host's HTTP pipeline as a delegate the gateway runs in-process (null for custom handlers,
+    /// which the gateway reaches over HTTP).
+    /// </summary>
+    internal Microsoft.AspNetCore.Http.RequestDelegate? InProcessPipeline => _worker?.Pipeline;
+
     /// <summary>Whether the app root is an isolated-worker app (as opposed to a custom handler).</summary>
     public bool IsWorkerApp => _worker is not null;
 

@@ -164,4 +164,28 @@ public sealed class WorkerHttpTests(WorkerFixture fixture) : IClassFixture<Worke
         var records = await Worker.WaitForRecordsAsync("Slow", 1, TimeSpan.FromSeconds(15));
         Assert.True((bool)records[^1]["cancelled"]!, records[^1].ToJsonString());
     }
+
+    [Fact]
+    public async Task Gateway_RunsTheWorkerHostInProcess_WithTheSameRouting()
+    {
+        await using var gateway = new Hit.LocalHost.Gateway.LocalGateway(new Hit.LocalHost.Gateway.LocalGatewayOptions { Port = 0 });
+        gateway.AddApp(Worker.Host);
+        await gateway.StartAsync();
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+        var app = Worker.Host.AppName;
+
+        var echo = (await client.GetFromJsonAsync<JsonObject>($"/{app}/echo/a%20b?q=1"))!;
+
+        Assert.Equal("a b", (string?)echo["id"]);
+        Assert.Equal("1", (string?)echo["query"]!["q"]);
+        // X-Forwarded-Prefix reaches the worker, whose ASP.NET Core integration applies forwarded headers: it becomes
+        // the request's PathBase there (so the header itself is gone) and the function still routes on the rest.
+        Assert.Equal((string?)echo["invocationId"], (string?)echo["headers"]!["x-ms-invocation-id"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/{app}/echo/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/{app}/items/abc")).StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await client.PostAsync($"/{app}/throw", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/no-such-app/echo/x")).StatusCode);
+        var bytes = await client.GetByteArrayAsync($"/{app}/large/1000000");
+        Assert.Equal(1_000_000, bytes.Length);
+    }
 }

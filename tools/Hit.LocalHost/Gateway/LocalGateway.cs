@@ -12,11 +12,14 @@ namespace Hit.LocalHost.Gateway;
 /// <summary>
 /// One loopback port in front of several local hosts: <c>/&lt;app&gt;/&lt;rest&gt;</c> is streamed to that app's
 /// host as <c>/&lt;rest&gt;</c> with the query preserved (API Management plays this part on Azure).
-/// <c>GET /</c> lists the apps; an unknown app is 404.
+/// <c>GET /</c> lists the apps; an unknown app is 404. A worker-app host in the same process is not proxied to: the
+/// gateway runs that host's own pipeline on the request (same routing, invocation and proxying to the worker), which
+/// saves a loopback HTTP hop per request.
 /// </summary>
 public sealed partial class LocalGateway : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Uri> _apps = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RequestDelegate> _inProcess = new(StringComparer.OrdinalIgnoreCase);
     private readonly HttpForwarder _forwarder = new();
     private readonly ILogger _logger;
     private readonly WebApplication _web;
@@ -51,9 +54,17 @@ public sealed partial class LocalGateway : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(host);
         AddApp(host.AppName, host.BaseAddress);
+        if (host.InProcessPipeline is { } pipeline)
+        {
+            _inProcess[host.AppName] = pipeline;
+        }
     }
 
-    public bool RemoveApp(string name) => _apps.TryRemove(name, out _);
+    public bool RemoveApp(string name)
+    {
+        _inProcess.TryRemove(name, out _);
+        return _apps.TryRemove(name, out _);
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -87,6 +98,23 @@ public sealed partial class LocalGateway : IAsyncDisposable
 
         var rest = end < 0 ? "/" : target[end] == '?' ? "/" + target[end..] : target[end..];
         var prefix = end < 0 ? target : target[..end];
+        if (_inProcess.TryGetValue(appSegment, out var pipeline))
+        {
+            // What the host would have seen over HTTP: the rest as path and raw target, the prefix as a header.
+            var query = rest.IndexOf('?', StringComparison.Ordinal);
+            var restPath = query < 0 ? rest : rest[..query];
+            context.Request.PathBase = PathString.Empty;
+            context.Request.Path = PathString.FromUriComponent(restPath);
+            if (context.Features.Get<IHttpRequestFeature>() is { } requestFeature)
+            {
+                requestFeature.RawTarget = rest;
+            }
+
+            context.Request.Headers["X-Forwarded-Prefix"] = prefix;
+            await pipeline(context).ConfigureAwait(false);
+            return;
+        }
+
         await _forwarder.ForwardAsync(context, destination, rest,
             // Lets a handler build absolute links that include the app segment it never sees in its path.
             request => request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", prefix),

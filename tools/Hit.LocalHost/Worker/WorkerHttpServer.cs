@@ -32,10 +32,22 @@ internal sealed partial class WorkerHttpServer : IAsyncDisposable
         _forwarder = forwarder;
         _logger = logger;
         _web = LoopbackServer.Create(port, app.RootPath);
+        // Explicit routing so the same pipeline can also run in-process for the gateway (see Pipeline).
+        _web.UseRouting();
         // The Event Grid blob-trigger endpoint of the real host (BlobsExtensionConfigProvider, ?functionName=Host.Functions.<Name>).
         _web.MapPost("/runtime/webhooks/blobs", blobWebhook).WithDisplayName("blob webhook");
         Routes = MapFunctions(functions);
+        _web.UseEndpoints(static _ => { });
+        _pipeline = new Lazy<RequestDelegate>(() => ((IApplicationBuilder)_web).Build());
     }
+
+    private readonly Lazy<RequestDelegate> _pipeline;
+
+    /// <summary>
+    /// The host's request pipeline (routing, proxying, invocation) as a delegate, so the gateway in the same process can
+    /// run it on its own request instead of proxying to <see cref="BaseAddress"/> — one loopback hop fewer.
+    /// </summary>
+    public RequestDelegate Pipeline => _pipeline.Value;
 
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 

@@ -52,6 +52,9 @@ internal sealed partial class WorkerRuntime : IAsyncDisposable
 
     public Task Faulted => _supervisor?.Faulted ?? Task.CompletedTask;
 
+    /// <summary>The HTTP pipeline for in-process dispatch by the gateway.</summary>
+    public Microsoft.AspNetCore.Http.RequestDelegate Pipeline => _http?.Pipeline ?? throw new InvalidOperationException("The host is not started.");
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var app = await WorkerAppRoot.LoadAsync(_options.AppRoot, cancellationToken).ConfigureAwait(false);
