@@ -58,23 +58,30 @@ internal sealed class WorkerHarness : IAsyncDisposable
             TestEnvironment.UniqueName("wq"), TestEnvironment.UniqueName("wo"), TestEnvironment.UniqueName("wc"), TestEnvironment.UniqueName("wx"));
     }
 
-    public static async Task<WorkerHarness> StartAsync(Names? names = null, string? hostId = null, TimeSpan? blobPollingInterval = null, int maxWorkerErrors = 3)
+    public static async Task<WorkerHarness> StartAsync(Names? names = null, string? hostId = null, TimeSpan? blobPollingInterval = null, int maxWorkerErrors = 3,
+        Dictionary<string, string?>? extraSettings = null)
     {
         names ??= Names.Unique();
         var logger = new CapturingLogger();
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = TestEnvironment.StorageConnectionString,
+            ["TEST_RECORD_DIR"] = names.Records,
+            ["TEST_QUEUE"] = names.Queue,
+            ["TEST_OUT_QUEUE"] = names.OutQueue,
+            ["TEST_CONTAINER"] = names.Container,
+            ["TEST_OUT_CONTAINER"] = names.OutContainer,
+        };
+        foreach (var (key, value) in extraSettings ?? [])
+        {
+            settings[key] = value;
+        }
+
         var options = new LocalFunctionsHostOptions
         {
             AppRoot = AppRoot,
             AppName = "worker" + Guid.NewGuid().ToString("N")[..8],
-            Settings = new Dictionary<string, string?>
-            {
-                ["AzureWebJobsStorage"] = TestEnvironment.StorageConnectionString,
-                ["TEST_RECORD_DIR"] = names.Records,
-                ["TEST_QUEUE"] = names.Queue,
-                ["TEST_OUT_QUEUE"] = names.OutQueue,
-                ["TEST_CONTAINER"] = names.Container,
-                ["TEST_OUT_CONTAINER"] = names.OutContainer,
-            },
+            Settings = settings,
             Logger = logger,
             BlobPollingInterval = blobPollingInterval ?? TimeSpan.FromMilliseconds(200),
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(200),

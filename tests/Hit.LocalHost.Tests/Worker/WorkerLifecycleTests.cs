@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Hit.LocalHost.Gateway;
+using Hit.LocalHost.Tests.Infrastructure;
+
+namespace Hit.LocalHost.Tests.Worker;
+
+/// <summary>Start, stop, disabled functions, changed blobs and the gateway index for worker app roots.</summary>
+public sealed class WorkerLifecycleTests
+{
+    [Fact]
+    public async Task Stop_EndsTheWorkerProcess()
+    {
+        var worker = await WorkerHarness.StartAsync();
+        var pid = worker.Host.HandlerProcessId!.Value;
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+
+        await worker.DisposeAsync();
+
+        // WorkerTerminate, then a kill after the grace period: either way the process is gone when stop returns.
+        Assert.True(process.HasExited);
+        Assert.Null(worker.Host.HandlerProcessId);
+    }
+
+    [Fact]
+    public async Task DisabledFunction_IsNeitherLoadedNorServed()
+    {
+        await using var worker = await WorkerHarness.StartAsync(extraSettings: new() { ["AzureWebJobs.Typed.Disabled"] = "true" });
+
+        Assert.DoesNotContain("Typed", worker.Host.Functions);
+        Assert.Equal(HttpStatusCode.NotFound, (await worker.Client.GetAsync("/items/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await worker.Client.GetAsync("/echo/still-here")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ReplacedBlob_NewETag_RunsAgain()
+    {
+        await using var worker = await WorkerHarness.StartAsync();
+        var name = "doc-" + Guid.NewGuid().ToString("N");
+        var blob = worker.Container.GetBlobClient(name);
+
+        await blob.UploadAsync(BinaryData.FromString("version one"));
+        await worker.WaitForRecordsAsync("BlobWatch", 1);
+        await blob.UploadAsync(BinaryData.FromString("version two"), overwrite: true);
+
+        var records = await worker.WaitForRecordsAsync("BlobWatch", 2);
+        Assert.Equal(["version one", "version two"], records.Select(r => (string)r["content"]!));
+    }
+
+    [Fact]
+    public async Task WorkerThatNeverConnects_FailsStartWithinTheStartTimeout()
+    {
+        var root = Directory.CreateTempSubdirectory("hit-silent-worker").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "host.json"), """{"version":"2.0"}""");
+            // A process that lives but never opens the event stream (the host's arguments land in $0, $1, … of sh -c).
+            await File.WriteAllTextAsync(Path.Combine(root, "worker.config.json"),
+                """{"description":{"language":"dotnet-isolated","defaultExecutablePath":"/bin/sh","arguments":["-c","sleep 30"]}}""");
+            await using var host = new LocalFunctionsHost(new LocalFunctionsHostOptions
+            {
+                AppRoot = root,
+                WorkerStartTimeout = TimeSpan.FromSeconds(2),
+                Logger = new CapturingLogger(),
+            });
+            var stopwatch = Stopwatch.StartNew();
+
+            var error = await Assert.ThrowsAsync<TimeoutException>(() => host.StartAsync());
+
+            Assert.Contains("did not connect and load its functions", error.Message, StringComparison.Ordinal);
+            Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(20));
+            Assert.Null(host.HandlerProcessId);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task GatewayIndex_ListsWorkerApps()
+    {
+        await using var worker = await WorkerHarness.StartAsync();
+        await using var gateway = new LocalGateway(new LocalGatewayOptions { Port = 0 });
+        gateway.AddApp(worker.Host);
+        await gateway.StartAsync();
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+
+        var index = (await client.GetFromJsonAsync<JsonObject>("/"))!;
+
+        var app = index["apps"]!.AsArray().Single()!;
+        Assert.Equal(worker.Host.AppName, (string?)app["name"]);
+        Assert.Equal(new Uri(gateway.BaseAddress, worker.Host.AppName + "/").AbsoluteUri, (string?)app["url"]);
+    }
+}
