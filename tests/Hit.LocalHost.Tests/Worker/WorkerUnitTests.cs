@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Hit.LocalHost.Worker;
+using Hit.LocalHost.Worker.Rpc;
+using Microsoft.Extensions.Logging;
+
+namespace Hit.LocalHost.Tests.Worker;
+
+/// <summary>The worker runtime's pure rules, and the connect retry against real sockets.</summary>
+public sealed class WorkerUnitTests
+{
+    [Fact]
+    public void LogLevels_LongestCategoryPrefixWins_ElseDefault()
+    {
+        var levels = LogLevels.Parse(JsonNode.Parse("""{"default":"Information","Function":"Warning","Function.Chatty.User":"Error","Worker":"None"}""")!.AsObject());
+
+        Assert.True(levels.IsEnabled("Host.Startup", LogLevel.Information));
+        Assert.False(levels.IsEnabled("Host.Startup", LogLevel.Debug));
+        Assert.False(levels.IsEnabled("Function.Echo.User", LogLevel.Information));
+        Assert.True(levels.IsEnabled("Function.Echo.User", LogLevel.Warning));
+        Assert.False(levels.IsEnabled("Function.Chatty.User", LogLevel.Warning));
+        Assert.True(levels.IsEnabled("Function.Chatty.User", LogLevel.Error));
+        Assert.False(levels.IsEnabled("Worker", LogLevel.Critical));
+        // A prefix matches whole segments only.
+        Assert.True(levels.IsEnabled("Functional", LogLevel.Information));
+    }
+
+    [Fact]
+    public void OutputItems_ArraysFanOut_StringsStayText()
+    {
+        Assert.Equal(["a", "b"], TypedValues.ToItems(new TypedData { Json = """["a","b"]""" }).Select(i => i.ToString()));
+        Assert.Equal(["""{"x":1}""", "2"], TypedValues.ToItems(new TypedData { Json = """[{"x":1},2]""" }).Select(i => i.ToString()));
+        Assert.Equal(["one", "two"], TypedValues.ToItems(new TypedData { CollectionString = new CollectionString { String = { "one", "two" } } }).Select(i => i.ToString()));
+        Assert.Equal(["plain"], TypedValues.ToItems(TypedValues.String("plain")).Select(i => i.ToString()));
+        Assert.Equal([1, 2, 3], TypedValues.ToItems(TypedValues.Bytes([1, 2, 3])).Single().ToArray());
+        Assert.Empty(TypedValues.ToItems(new TypedData()));
+        Assert.Empty(TypedValues.ToItems(null));
+    }
+
+    [Fact]
+    public async Task RetryProxyHandler_WaitsForAWorkerThatStartsListeningLate()
+    {
+        var port = FreePort();
+        using var invoker = new HttpMessageInvoker(new RetryProxyHandler(new SocketsHttpHandler()));
+        var send = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/"), CancellationToken.None);
+
+        await Task.Delay(300);
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        using var accepted = await listener.AcceptTcpClientAsync();
+        var stream = accepted.GetStream();
+        var buffer = new byte[4096];
+        _ = await stream.ReadAsync(buffer);
+        await stream.WriteAsync("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+
+        using var response = await send;
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task RetryProxyHandler_GivesUpAfterItsAttempts()
+    {
+        var port = FreePort();
+        using var invoker = new HttpMessageInvoker(new RetryProxyHandler(new SocketsHttpHandler()));
+        var started = DateTime.UtcNow;
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/"), CancellationToken.None));
+
+        Assert.IsType<SocketException>(error.InnerException);
+        // 9 waits: 50 + 100 + 200 + 6 × 250 ms = 1.85 s before the tenth attempt fails.
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1.8));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
