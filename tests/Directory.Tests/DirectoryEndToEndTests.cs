@@ -47,8 +47,9 @@ public sealed class DirectoryEndToEndTests(DirectoryHostFixture host) : IClassFi
     [Fact]
     public async Task Root_IsAFunctionServingServiceInfo_AndOnlyTheRoot()
     {
-        var functionJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DirectoryHostFixture.AppRoot, "GetServiceInfo", "function.json")))!;
-        Assert.Equal("{ignored:maxlength(0)?}", (string?)functionJson["bindings"]![0]!["route"]);
+        var metadata = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DirectoryHostFixture.AppRoot, "functions.metadata")))!.AsArray();
+        var serviceInfo = metadata.Single(f => (string?)f!["name"] == "GetServiceInfo")!;
+        Assert.Equal("{ignored:maxlength(0)?}", (string?)serviceInfo["bindings"]![0]!["route"]);
 
         await using var sdk = host.Sdk("default");
         Assert.Equal("HackIt Directory", (await sdk.GetServiceInfoAsync()).Name);

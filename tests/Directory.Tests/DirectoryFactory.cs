@@ -1,13 +1,16 @@
+using Hit.LocalHost;
 using Hit.Sdk;
 using Hit.Sdk.Directory;
 using Hit.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Hit.Directory.Tests;
 
-/// <summary>The directory in-process, against the real local Cosmos server the test run started.</summary>
-public sealed class DirectoryFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The built app root (artifacts/apps/Directory, from <c>./hit build directory</c>) under the local Functions host,
+/// called directly (no gateway) against the test run's stack, with two secrets (rotation) and a namespace that only
+/// accepts signature version 2. One host serves every class of the <see cref="DirectoryCollection"/>.
+/// </summary>
+public sealed class DirectoryFactory : IAsyncLifetime
 {
     public const string Secret = "directory-tests-secret-0123456789";
     public const string RotatedSecret = "directory-tests-rotated-secret-9876543210";
@@ -15,22 +18,26 @@ public sealed class DirectoryFactory : WebApplicationFactory<Program>
     /// <summary>A namespace configured to accept only signature version 2.</summary>
     public const string V2OnlyNamespace = "v2only";
 
-    public static Uri BaseAddress { get; } = new("http://localhost/");
+    private LocalFunctionsHost? _host;
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    public Uri BaseAddress => (_host ?? throw new InvalidOperationException("The host is not started.")).BaseAddress;
+
+    public async Task InitializeAsync()
     {
-        foreach (var (key, value) in TestStack.Settings(database: "hit-tests"))
-        {
-            builder.UseSetting(key, value);
-        }
-
-        builder.UseSetting("Directory:Hmac:Secrets:0", Secret);
-        builder.UseSetting("Directory:Hmac:Secrets:1", RotatedSecret);
-        builder.UseSetting($"Directory:Hmac:Namespaces:{V2OnlyNamespace}:AcceptedVersions:0", "2");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        var settings = TestStack.AsEnvironment(TestStack.Settings(database: "hit-tests"));
+        settings["Directory__Hmac__Secrets__0"] = Secret;
+        settings["Directory__Hmac__Secrets__1"] = RotatedSecret;
+        settings[$"Directory__Hmac__Namespaces__{V2OnlyNamespace}__AcceptedVersions__0"] = "2";
+        settings["Logging__LogLevel__Default"] = "Warning";
+        _host = new LocalFunctionsHost(new LocalFunctionsHostOptions { AppRoot = TestStack.AppRoot("Directory"), AppName = "directory", Settings = settings });
+        await _host.StartAsync();
     }
 
-    /// <summary>An SDK client over the in-process server, signing with <paramref name="secret"/> (none when null).</summary>
+    /// <summary>A plain client of the host (no signing, no namespace).</summary>
+    public HttpClient CreateClient(bool allowAutoRedirect = true) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = allowAutoRedirect }) { BaseAddress = BaseAddress };
+
+    /// <summary>An SDK client of the host, signing with <paramref name="secret"/> (none when null).</summary>
     public DirectoryClient Sdk(string ns, int version = 2, string? secret = Secret, TimeProvider? time = null)
     {
         var options = new HitClientOptions
@@ -42,10 +49,23 @@ public sealed class DirectoryFactory : WebApplicationFactory<Program>
             TimeProvider = time ?? TimeProvider.System,
         };
         options.Retry.MaxRetryAttempts = 0;
-        var http = CreateDefaultClient(BaseAddress, [.. options.CreateHandlers()]);
-        http.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
-        return new DirectoryClient(http);
+        return DirectoryClient.Create(options);
     }
 
     public static string NewNamespace() => "t" + Guid.NewGuid().ToString("N")[..20];
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The test classes sharing one <see cref="DirectoryFactory"/> host (starting a worker per class costs seconds).</summary>
+[CollectionDefinition(Name)]
+public sealed class DirectoryCollection : ICollectionFixture<DirectoryFactory>
+{
+    public const string Name = "Directory";
 }

@@ -6,7 +6,8 @@ using Hit.Contracts.Directory;
 
 namespace Hit.Directory.Tests;
 
-public sealed class OriginTests(DirectoryFactory factory) : IClassFixture<DirectoryFactory>
+[Collection(DirectoryCollection.Name)]
+public sealed class OriginTests(DirectoryFactory factory)
 {
     private async Task<HttpResponseMessage> Get(string path, string? origin = null, string? referer = null)
     {
@@ -99,7 +100,8 @@ public sealed class OriginTests(DirectoryFactory factory) : IClassFixture<Direct
     }
 }
 
-public sealed class ServiceAndDocsTests(DirectoryFactory factory) : IClassFixture<DirectoryFactory>
+[Collection(DirectoryCollection.Name)]
+public sealed class ServiceAndDocsTests(DirectoryFactory factory)
 {
     [Fact]
     public async Task Root_DescribesTheService()
@@ -160,7 +162,7 @@ public sealed class ServiceAndDocsTests(DirectoryFactory factory) : IClassFixtur
     [Fact]
     public async Task SwaggerUi_IsServedByTheApp()
     {
-        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = factory.CreateClient(allowAutoRedirect: false);
 
         using var docs = await client.GetAsync(new Uri("/docs", UriKind.Relative));
         var index = await client.GetStringAsync(new Uri("/docs/index.html", UriKind.Relative));

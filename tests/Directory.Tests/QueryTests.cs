@@ -3,7 +3,8 @@ using Hit.Sdk;
 
 namespace Hit.Directory.Tests;
 
-public sealed class QueryTests(DirectoryFactory factory) : IClassFixture<DirectoryFactory>
+[Collection(DirectoryCollection.Name)]
+public sealed class QueryTests(DirectoryFactory factory)
 {
     [Fact]
     public async Task Query_FiltersByEqualityContainsAndRanges()

@@ -8,7 +8,8 @@ using Hit.Contracts.Directory;
 namespace Hit.Directory.Tests;
 
 /// <summary>Attacks on the request signature: each must end in 401 with a stable code, in the seed's envelope.</summary>
-public sealed class SignatureTests(DirectoryFactory factory) : IClassFixture<DirectoryFactory>
+[Collection(DirectoryCollection.Name)]
+public sealed class SignatureTests(DirectoryFactory factory)
 {
     private const string Secret = DirectoryFactory.Secret;
 

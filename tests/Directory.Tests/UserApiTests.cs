@@ -7,7 +7,8 @@ using Hit.Sdk;
 namespace Hit.Directory.Tests;
 
 /// <summary>The user API driven through the SDK (signed v2) against the real Cosmos server.</summary>
-public sealed class UserApiTests(DirectoryFactory factory) : IClassFixture<DirectoryFactory>
+[Collection(DirectoryCollection.Name)]
+public sealed class UserApiTests(DirectoryFactory factory)
 {
     [Fact]
     public async Task CreateUser_ThenEveryLookup_ReturnsTheSameUser()

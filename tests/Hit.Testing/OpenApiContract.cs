@@ -38,7 +38,7 @@ public static class OpenApiContract
                 }
 
                 // The host's default route is the function name; apps declare every route, with routePrefix "".
-                var route = "/" + ((string?)binding["route"] ?? name);
+                var route = OpenApiPath((string?)binding["route"] ?? name);
                 foreach (var method in binding["methods"]?.AsArray() ?? [])
                 {
                     result.Add(new(name, ((string)method!).ToUpperInvariant(), route));
@@ -47,6 +47,37 @@ public static class OpenApiContract
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A route template as an OpenAPI path: constraints, defaults and catch-all marks dropped (<c>{id:guid}</c>,
+    /// <c>{*path}</c> → <c>{path}</c>), and a segment that can only be empty (<c>{ignored:maxlength(0)?}</c>, how a
+    /// function claims <c>/</c>) removed.
+    /// </summary>
+    public static string OpenApiPath(string route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var segments = new List<string>();
+        foreach (var segment in route.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment is ['{', .., '}'])
+            {
+                var inner = segment[1..^1].TrimStart('*');
+                if (inner.Contains("maxlength(0)", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var end = inner.IndexOfAny([':', '=', '?']);
+                segments.Add("{" + (end < 0 ? inner : inner[..end]) + "}");
+            }
+            else
+            {
+                segments.Add(segment);
+            }
+        }
+
+        return "/" + string.Join('/', segments);
     }
 
     private static HashSet<HttpOperation> Operations(JsonObject document)

@@ -1,70 +1,41 @@
 using System.Reflection;
-using Hit.Contracts.Directory;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hit.Directory.Docs;
 
 /// <summary>
-/// Swagger UI at <c>/docs</c> and ReDoc at <c>/redoc</c>, both rendering the one generated document
-/// (<c>/openapi/v1.json</c>), which describes the signature headers. All assets are served by the app itself (nothing
-/// comes from a CDN): Swagger UI from the Swashbuckle.AspNetCore.SwaggerUI package, ReDoc's standalone bundle embedded
-/// at build time from the npm <c>redoc</c> package. Every URL is relative, so the pages work directly and under a
-/// gateway prefix (<c>/directory/docs</c>).
+/// Swagger UI at <c>/docs</c> and ReDoc at <c>/redoc</c>, both rendering the app's one OpenAPI document
+/// (<c>openapi.json</c>, served by the platform's <c>OpenApiDocument</c> function at <c>/openapi/v1.json</c>), which
+/// describes the signature headers. All assets are served by the app itself (nothing comes from a CDN): Swagger UI
+/// from the Swashbuckle.AspNetCore.SwaggerUI package, ReDoc's standalone bundle embedded at build time from the npm
+/// <c>redoc</c> package. Every URL is relative, so the pages work directly and under a gateway prefix
+/// (<c>/directory/docs</c>).
 /// </summary>
-internal static class DirectoryDocs
+internal sealed class DirectoryDocs(SwaggerUiPipeline swagger)
 {
-    private const string SignatureScheme = "ApiSignature";
-    private const string TimestampScheme = "ApiTimestamp";
     private const string RedocResource = "redoc.standalone.js";
 
-    public static IServiceCollection AddDirectoryDocs(this IServiceCollection services)
-    {
-        // The platform registered document "v1"; configuring its options (rather than AddOpenApi again) keeps the
-        // OpenAPI source generator's interceptors out of this assembly.
-        services.Configure<OpenApiOptions>("v1", options =>
-        {
-            options.AddDocumentTransformer(DescribeDocument);
-            options.AddOperationTransformer(DescribeSignedOperation);
-        });
-        return services;
-    }
+    [Function("SwaggerUi")]
+    public IResult SwaggerUi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{*path}")] HttpRequest request) =>
+        new PipelineResult(swagger.Pipeline);
 
-    public static IEndpointRouteBuilder MapDirectoryDocs(this WebApplication app)
-    {
-        // Swagger UI is middleware; running it as the request delegate of a named endpoint makes /docs a function the
-        // Functions host routes to (middleware alone would never see a request through the host).
-        var swagger = ((IEndpointRouteBuilder)app).CreateApplicationBuilder();
-        swagger.UseSwaggerUI(ui =>
-        {
-            ui.RoutePrefix = "docs";
-            ui.DocumentTitle = "HackIt Directory API";
-            // Relative to /docs/index.html, so it also resolves under a gateway prefix.
-            ui.SwaggerEndpoint("../openapi/v1.json", "HackIt Directory v1");
-        });
-        swagger.Run(context =>
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        });
-        app.MapGet("/docs/{*path}", swagger.Build()).WithName("SwaggerUi").ExcludeFromDescription();
-
-        app.MapGet("/redoc", Redoc).WithName(nameof(Redoc)).ExcludeFromDescription();
-        app.MapGet("/redoc/redoc.standalone.js", RedocScript).WithName(nameof(RedocScript)).ExcludeFromDescription();
-        return app;
-    }
-
-    internal static IResult Redoc(HttpContext context) =>
+    [Function(nameof(Redoc))]
+    public static IResult Redoc([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "redoc")] HttpRequest request) =>
         // Relative URLs below assume the page is /redoc, not /redoc/.
-        context.Request.Path.Value?.EndsWith('/') == true
+        request.Path.Value?.EndsWith('/') == true
             ? TypedResults.Redirect("../redoc")
             : TypedResults.Content(RedocPage, "text/html; charset=utf-8");
 
-    internal static IResult RedocScript(HttpContext context)
+    [Function(nameof(RedocScript))]
+    public static IResult RedocScript(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "redoc/redoc.standalone.js")] HttpRequest request)
     {
         var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(RedocResource)
             ?? throw new InvalidOperationException($"The {RedocResource} resource is missing from the build.");
-        context.Response.Headers.CacheControl = "public, max-age=86400";
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=86400";
         return TypedResults.Stream(stream, "application/javascript; charset=utf-8");
     }
 
@@ -84,72 +55,46 @@ internal static class DirectoryDocs
         </html>
         """;
 
-    private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    /// <summary>Runs a request pipeline as a function's result (the integration hands it the request's HttpContext).</summary>
+    private sealed class PipelineResult(RequestDelegate pipeline) : IResult
     {
-        document.Info.Title = "HackIt Directory API";
-        document.Info.Description = """
-            The HackIt user directory. Responses are `{"success": true, "data": …}` or
-            `{"success": false, "error": {"code", "message", "field"?}}`.
-
-            Requests to `/users` are signed with HMAC-SHA256 under a shared secret:
-
-            * `X-API-Timestamp`: Unix seconds, within ±300 s of the server's clock.
-            * `X-API-Signature`: lowercase hex HMAC-SHA256 of the string to sign.
-            * `X-API-Signature-Version`: `1` (default) or `2`; a namespace may accept only some versions.
-            * v1 signs `METHOD:PATH:TIMESTAMP` (PATH as the service receives it, e.g. `/users/email/a@b.c`, percent-decoded).
-            * v2 signs the lines `HIT-HMAC-SHA256-V2`, METHOD, PATH, the sorted query, TIMESTAMP, `X-API-Nonce`,
-              `X-Hit-Namespace` (or empty) and the hex SHA-256 of the body, joined by `\n`.
-
-            A signature (v1) or nonce (v2) is accepted once. Refusals are 401 with `signature_missing`,
-            `signature_version_unsupported`, `signature_version_not_accepted`, `timestamp_invalid`,
-            `timestamp_out_of_window`, `nonce_invalid`, `signature_invalid` or `signature_replayed`.
-            Browser requests from origins outside the allow-list are refused with 403 `origin_forbidden`.
-            """;
-        document.Components ??= new OpenApiComponents();
-        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-        document.Components.SecuritySchemes[SignatureScheme] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Header,
-            Name = RequestSignature.SignatureHeader,
-            Description = "HMAC-SHA256 of the string to sign (see the description), lowercase hex.",
-        };
-        document.Components.SecuritySchemes[TimestampScheme] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Header,
-            Name = RequestSignature.TimestampHeader,
-            Description = "Unix time in seconds; must be within ±300 s of the server's clock.",
-        };
-        return Task.CompletedTask;
+        public Task ExecuteAsync(HttpContext httpContext) => pipeline(httpContext);
     }
+}
 
-    private static Task DescribeSignedOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+/// <summary>
+/// Swagger UI is ASP.NET Core middleware; built once into its own pipeline and run as the <c>SwaggerUi</c> function's
+/// result, it serves <c>/docs/*</c> through the Functions host (middleware in the worker's own pipeline would either
+/// never see the request or answer before the request is paired with its invocation).
+/// </summary>
+internal sealed class SwaggerUiPipeline(IServiceProvider services)
+{
+    private readonly Lazy<RequestDelegate> _pipeline = new(() =>
     {
-        if (context.Description.RelativePath?.StartsWith("users", StringComparison.Ordinal) != true)
+        var app = new ApplicationBuilder(services);
+        app.UseSwaggerUI(ui =>
         {
-            return Task.CompletedTask;
-        }
-
-        operation.Security ??= [];
-        operation.Security.Add(new OpenApiSecurityRequirement
-        {
-            [new OpenApiSecuritySchemeReference(SignatureScheme, context.Document)] = [],
-            [new OpenApiSecuritySchemeReference(TimestampScheme, context.Document)] = [],
+            ui.RoutePrefix = "docs";
+            ui.DocumentTitle = "HackIt Directory API";
+            // Relative to /docs/index.html, so it also resolves under a gateway prefix.
+            ui.SwaggerEndpoint("../openapi/v1.json", "HackIt Directory v1");
         });
-        operation.Parameters ??= [];
-        operation.Parameters.Add(Header(RequestSignature.VersionHeader, "Signature version: 1 (default) or 2.", required: false));
-        operation.Parameters.Add(Header(RequestSignature.NonceHeader, "v2 only: a unique value per request (1–128 of letters, digits, '-', '_', '.').", required: false));
-        operation.Parameters.Add(Header(RequestSignature.NamespaceHeader, "Tenant namespace (default `default`); signed by v2.", required: false));
-        return Task.CompletedTask;
-    }
+        app.Run(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+        return app.Build();
+    });
 
-    private static OpenApiParameter Header(string name, string description, bool required) => new()
+    public RequestDelegate Pipeline => _pipeline.Value;
+}
+
+internal static class DirectoryDocsServices
+{
+    public static IServiceCollection AddDirectoryDocs(this IServiceCollection services)
     {
-        Name = name,
-        In = ParameterLocation.Header,
-        Required = required,
-        Description = description,
-        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-    };
+        services.AddSingleton<SwaggerUiPipeline>();
+        return services;
+    }
 }

@@ -2,7 +2,8 @@ using Hit.Contracts;
 using Hit.Contracts.Directory;
 using Hit.Platform.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hit.Directory.Envelope;
@@ -20,8 +21,8 @@ internal static class DirectoryCodes
 
 /// <summary>
 /// The HackIt seed's envelope everywhere: successes are <c>{success: true, data}</c>, and every failure — the
-/// handlers' own, and the platform's ProblemDetails (404/405 from routing, 401 from the signature scheme, 500 from
-/// the exception handler, 400 for unreadable bodies) — is rewritten to <c>{success: false, error: {code, message}}</c>.
+/// handlers' own, and the platform's ProblemDetails (404 from the catch-all function, 401/413 from the signature
+/// middleware, 400 for a bad namespace or an unreadable body, 500 from the exception middleware) — is rewritten to <c>{success: false, error: {code, message}}</c>.
 /// </summary>
 internal static class DirectoryEnvelope
 {
@@ -43,17 +44,6 @@ internal static class DirectoryEnvelope
 
     public static ProblemHttpResult UserNotFound() =>
         Problems.NotFound("No user matches.", DirectoryCodes.UserNotFound);
-
-    /// <summary>Documents the envelope's error body for the given statuses (the OpenAPI document shows it).</summary>
-    public static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
-    {
-        foreach (var status in statuses)
-        {
-            builder.Produces<DirectoryErrorResponse>(status, "application/json");
-        }
-
-        return builder;
-    }
 }
 
 /// <summary>Writes every ProblemDetails of this app as the seed's error envelope.</summary>

@@ -1,6 +1,12 @@
 using System.Globalization;
 using Hit.Directory.Envelope;
 using Hit.Platform.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -95,27 +101,28 @@ internal sealed class OriginAllowList
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && _patterns.Any(p => p.Matches(uri));
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>
+    /// Sets the CORS headers of an allowed origin on the response; returns the answer to send instead of running the
+    /// function: 403 for a foreign origin, 204 for an allowed preflight. Null = carry on.
+    /// </summary>
+    public IResult? Check(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
         var source = origin.Length > 0 ? origin : context.Request.Headers.Referer.ToString();
         if (source.Length == 0)
         {
-            await next(context);
-            return;
+            return null;
         }
 
         if (!IsAllowed(source))
         {
-            await Problems.Write(context, StatusCodes.Status403Forbidden, DirectoryCodes.OriginForbidden,
+            return Problems.Create(StatusCodes.Status403Forbidden, DirectoryCodes.OriginForbidden,
                 "Requests from this origin are not allowed.", field: origin.Length > 0 ? HeaderNames.Origin : HeaderNames.Referer);
-            return;
         }
 
         if (origin.Length == 0)
         {
-            await next(context);
-            return;
+            return null;
         }
 
         var headers = context.Response.Headers;
@@ -126,12 +133,27 @@ internal sealed class OriginAllowList
             headers.AccessControlAllowMethods = AllowedMethods;
             headers.AccessControlAllowHeaders = string.Join(", ", AllowedHeaders);
             headers.AccessControlMaxAge = "600";
-            context.Response.StatusCode = StatusCodes.Status204NoContent;
-            return;
+            return TypedResults.NoContent();
         }
 
         headers.AccessControlExposeHeaders = "Location";
-        await next(context);
+        return null;
+    }
+}
+
+/// <summary>The allow-list as worker middleware, so its refusals and preflight answers come back through the host.</summary>
+internal sealed class OriginMiddleware(OriginAllowList allowList) : IFunctionsWorkerMiddleware
+{
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext()!;
+        if (allowList.Check(http) is { } answer)
+        {
+            context.GetInvocationResult().Value = answer;
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 }
 
@@ -144,26 +166,10 @@ internal static class OriginAllowListExtensions
         return services;
     }
 
-    public static WebApplication UseDirectoryOrigins(this WebApplication app)
+    /// <summary>Registers the allow-list for every HTTP invocation (pass it as <c>AddHitPlatform</c>'s first checks).</summary>
+    public static FunctionsApplicationBuilder UseDirectoryOrigins(this FunctionsApplicationBuilder builder)
     {
-        var allowList = app.Services.GetRequiredService<OriginAllowList>();
-        app.Use((context, next) => allowList.InvokeAsync(context, next));
-        return app;
+        builder.UseWhen<OriginMiddleware>(context => context.GetHttpContext() is not null);
+        return builder;
     }
-
-    /// <summary>
-    /// A catch-all function with no method list: the Functions host routes a CORS preflight by the method it announces
-    /// (<c>Access-Control-Request-Method</c>), which no GET/POST function accepts, so without this the host itself
-    /// would answer 404 before the allow-list sees it. In the app it answers what the middleware left: 404.
-    /// </summary>
-    public static IEndpointRouteBuilder MapCorsPreflight(this IEndpointRouteBuilder app)
-    {
-        app.Map("/{*path}", CorsPreflight).WithName(nameof(CorsPreflight)).WithOrder(int.MaxValue - 1).ExcludeFromDescription();
-        return app;
-    }
-
-    internal static IResult CorsPreflight(HttpContext context) =>
-        HttpMethods.IsOptions(context.Request.Method)
-            ? TypedResults.NoContent()
-            : Problems.Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "No such endpoint.");
 }

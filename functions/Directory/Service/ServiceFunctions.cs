@@ -7,8 +7,12 @@ using Hit.Directory.Signing;
 using Hit.Platform.Auth.Hmac;
 using Hit.Platform.Cosmos;
 using Hit.Platform.Tenancy;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Directory.Service;
@@ -20,7 +24,9 @@ internal sealed class ServiceClock(TimeProvider time)
 }
 
 /// <summary><c>GET /</c> (service information) and <c>GET /health</c> — public, unsigned.</summary>
-internal static partial class ServiceFunctions
+internal sealed partial class ServiceFunctions(
+    IOptions<HmacAuthenticationOptions> hmac, IOptions<DirectoryOptions> directory, HitContainer users, ServiceClock clock, TimeProvider time,
+    ILogger<ServiceFunctions> logger)
 {
     public const string Name = "HackIt Directory";
 
@@ -36,25 +42,15 @@ internal static partial class ServiceFunctions
         "PUT /users/{id}", "DELETE /users/{id}", "POST /users/query", "GET /health", "GET /",
     ];
 
-    public static IServiceCollection AddServiceInfo(this IServiceCollection services)
+    /// <summary>
+    /// What this service is and where its documentation lives. The route matches only the empty path (the host has no
+    /// empty route template); the app owns <c>GET /</c>.
+    /// </summary>
+    [Function(nameof(GetServiceInfo))]
+    public Ok<DirectoryResponse<ServiceInfo>> GetServiceInfo(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{ignored:maxlength(0)?}")] HttpRequest request, TenantNamespace ns)
     {
-        services.AddSingleton<ServiceClock>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapServiceFunctions(this IEndpointRouteBuilder app)
-    {
-        // The app owns GET /: it replaces the platform's host probe (any answer satisfies the host).
-        app.MapGet("/", GetServiceInfo).WithName(nameof(GetServiceInfo)).WithTags("Service").WithSummary("What this service is and where its documentation lives.");
-        app.MapGet("/health", GetHealth).WithName(nameof(GetHealth)).WithTags("Service").WithSummary("Status, version, database connectivity and uptime.")
-            .Produces<DirectoryResponse<DirectoryHealth>>(StatusCodes.Status503ServiceUnavailable);
-        return app;
-    }
-
-    internal static Ok<DirectoryResponse<ServiceInfo>> GetServiceInfo(
-        TenantNamespace ns, IOptionsMonitor<HmacAuthenticationOptions> hmac, IOptions<DirectoryOptions> directory)
-    {
-        var signing = hmac.Get(HmacAuthenticationExtensions.Scheme);
+        var signing = hmac.Value;
         return DirectoryEnvelope.Ok(new ServiceInfo(
             Name,
             "The HackIt user directory: registration, lookups by e-mail and Discord ids, queries. Requests to /users are HMAC-SHA256 signed.",
@@ -69,8 +65,10 @@ internal static partial class ServiceFunctions
             Endpoints));
     }
 
-    internal static async Task<JsonHttpResult<DirectoryResponse<DirectoryHealth>>> GetHealth(
-        HitContainer users, ServiceClock clock, TimeProvider time, ILogger<ServiceClock> logger, CancellationToken cancellationToken)
+    /// <summary>Status, version, database connectivity and uptime; 503 when the database is down.</summary>
+    [Function(nameof(GetHealth))]
+    public async Task<JsonHttpResult<DirectoryResponse<DirectoryHealth>>> GetHealth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         string? failure = null;
@@ -119,5 +117,14 @@ internal static partial class ServiceFunctions
     {
         [LoggerMessage(1, LogLevel.Warning, "Health probe: the database is not available")]
         public static partial void DatabaseUnhealthy(ILogger logger, Exception exception);
+    }
+}
+
+internal static class ServiceInfoServices
+{
+    public static IServiceCollection AddServiceInfo(this IServiceCollection services)
+    {
+        services.AddSingleton<ServiceClock>();
+        return services;
     }
 }

@@ -1,4 +1,7 @@
-using Microsoft.Extensions.Options;
+using Hit.Platform.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hit.Directory.Signing;
 
@@ -14,18 +17,21 @@ internal sealed class DirectoryOptions
     public bool RequireSignature { get; set; } = true;
 }
 
-/// <summary>HMAC request signing for the user API (settings in <c>Directory:Hmac</c>, e.g. <c>Directory__Hmac__Secrets__0</c>).</summary>
+/// <summary>
+/// HMAC request signing for the user API (settings in <c>Directory:Hmac</c>, e.g. <c>Directory__Hmac__Secrets__0</c>):
+/// the functions marked <see cref="RequireHmacSignatureAttribute"/> (all of <c>/users</c>) are verified by the
+/// platform's worker middleware.
+/// </summary>
 internal static class DirectorySigning
 {
     public const string HmacSection = "Directory:Hmac";
 
-    public static IServiceCollection AddDirectorySigning(this IServiceCollection services)
+    public static FunctionsApplicationBuilder AddDirectorySigning(this FunctionsApplicationBuilder builder)
     {
-        services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section);
-        services.AddAuthentication().AddHitHmac(HmacSection);
-        return services;
+        builder.Services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section);
+        // Read once at start, like the route table it used to shape: the benchmark starts a separate host for each mode.
+        var enforce = builder.Configuration.GetValue($"{DirectoryOptions.Section}:{nameof(DirectoryOptions.RequireSignature)}", defaultValue: true);
+        builder.AddHitHmacSignatures(HmacSection, enforce);
+        return builder;
     }
-
-    public static RouteGroupBuilder RequireDirectorySignature(this RouteGroupBuilder group, IEndpointRouteBuilder app) =>
-        app.ServiceProvider.GetRequiredService<IOptions<DirectoryOptions>>().Value.RequireSignature ? group.RequireHmacSignature() : group;
 }

@@ -1,54 +1,43 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Hit.Contracts;
 using Hit.Contracts.Directory;
 using Hit.Directory.Envelope;
-using Hit.Directory.Signing;
 using Hit.Platform.Cosmos;
-using Hit.Platform.Health;
+using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
+using Hit.Platform.Worker;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hit.Directory.Users;
 
-/// <summary>The HackIt user API — each endpoint one Azure Function, all behind the request signature.</summary>
-internal static class UserFunctions
+/// <summary>
+/// The HackIt user API — each endpoint one Azure Function, all behind the request signature (the platform's worker
+/// middleware verifies it before any of these run; <c>Directory:RequireSignature=false</c> turns that off for the benchmark).
+/// </summary>
+[RequireHmacSignature]
+internal sealed class UserFunctions(UserStore store, HitContainer users, TimeProvider time)
 {
-    public const string ContainerName = "directory";
-
-    public static IServiceCollection AddUsers(this IServiceCollection services)
+    /// <summary>Registers a user.</summary>
+    [Function(nameof(CreateUser))]
+    public async Task<Results<Created<DirectoryResponse<UserResponse>>, ProblemHttpResult>> CreateUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "users")] HttpRequest request, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, UserJsonContext.Default));
-        services.AddHitCosmosContainer(ContainerName);
-        services.AddHealthChecks().AddHitCosmosCheck(tags: HealthEndpoints.ReadyTag);
-        services.AddOptions<UsersOptions>().BindConfiguration(UsersOptions.Section).ValidateOnStart()
-            .Validate(o => o.ClaimGraceSeconds is >= 1 and <= 3600, $"{UsersOptions.Section}:ClaimGraceSeconds must be 1–3600.");
-        services.AddSingleton<UserStore>();
-        return services;
-    }
+        var (body, unreadable) = await ReadBodyAsync(request, HitJsonContext.Default.CreateUserRequest, cancellationToken);
+        if (body is null)
+        {
+            return unreadable!;
+        }
 
-    public static IEndpointRouteBuilder MapUserFunctions(this IEndpointRouteBuilder app)
-    {
-        var users = app.MapGroup("/users").WithTags("Users").RequireDirectorySignature(app);
-        users.MapPost("/", CreateUser).WithName(nameof(CreateUser)).WithSummary("Registers a user.").ProducesErrors(400, 401, 409);
-        users.MapGet("/", ListUsers).WithName(nameof(ListUsers)).WithSummary("Lists users, oldest first, a page at a time.").ProducesErrors(400, 401);
-        users.MapGet("/{id}", GetUser).WithName(nameof(GetUser)).WithSummary("Reads a user by record id.").ProducesErrors(401, 404);
-        users.MapGet("/email/{email}", GetUserByEmail).WithName(nameof(GetUserByEmail)).WithSummary("Reads a user by e-mail (case-insensitive).").ProducesErrors(401, 404);
-        users.MapGet("/discord/{user_id}/{guild_id}", GetUserByDiscord).WithName(nameof(GetUserByDiscord)).WithSummary("Reads a user by Discord user and guild id.").ProducesErrors(401, 404);
-        users.MapPut("/{id}", UpdateUser).WithName(nameof(UpdateUser)).WithSummary("Changes the given fields of a user.").ProducesErrors(400, 401, 404, 409);
-        users.MapDelete("/{id}", DeleteUser).WithName(nameof(DeleteUser)).WithSummary("Deletes a user.").ProducesErrors(401, 404);
-        users.MapPost("/query", QueryUsers).WithName(nameof(QueryUsers)).WithSummary("Filters, sorts and pages users.").ProducesErrors(400, 401);
-        return app;
-    }
-
-    internal static async Task<Results<Created<DirectoryResponse<UserResponse>>, ProblemHttpResult>> CreateUser(
-        CreateUserRequest request, TenantNamespace ns, UserStore store, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (UserValidation.Create(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is { } error)
+        if (UserValidation.Create(body, Today()) is { } error)
         {
             return DirectoryEnvelope.Invalid(error.Field, error.Message);
         }
 
-        var result = await store.CreateAsync(ns.Value, request, cancellationToken);
+        var result = await store.CreateAsync(ns.Value, body, cancellationToken);
         return result.Outcome switch
         {
             UserWriteOutcome.Applied => TypedResults.Created($"users/{result.User!.Id}",
@@ -57,38 +46,73 @@ internal static class UserFunctions
         };
     }
 
-    internal static async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> ListUsers(
-        TenantNamespace ns, HitContainer users, CancellationToken cancellationToken,
-        [FromQuery(Name = "page_size")] int? pageSize = null, [FromQuery(Name = "cursor")] string? cursor = null) =>
-        await RunQueryAsync(new UserQuery { PageSize = pageSize, Cursor = cursor }, ns, users, cancellationToken);
+    /// <summary>Lists users, oldest first, a page at a time (<c>page_size</c> 1–100, <c>cursor</c>).</summary>
+    [Function(nameof(ListUsers))]
+    public async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> ListUsers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users")] HttpRequest request, TenantNamespace ns, CancellationToken cancellationToken)
+    {
+        int? pageSize = null;
+        if (request.Query["page_size"].ToString() is { Length: > 0 } text)
+        {
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return DirectoryEnvelope.Invalid("page_size", "page_size must be a whole number.");
+            }
 
-    internal static async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> QueryUsers(
-        UserQuery query, TenantNamespace ns, HitContainer users, CancellationToken cancellationToken) =>
-        await RunQueryAsync(query, ns, users, cancellationToken);
+            pageSize = parsed;
+        }
 
-    internal static async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> GetUser(
-        string id, TenantNamespace ns, UserStore store, CancellationToken cancellationToken) =>
+        var cursor = request.Query["cursor"].ToString() is { Length: > 0 } c ? c : null;
+        return await RunQueryAsync(new UserQuery { PageSize = pageSize, Cursor = cursor }, ns, cancellationToken);
+    }
+
+    /// <summary>Filters, sorts and pages users.</summary>
+    [Function(nameof(QueryUsers))]
+    public async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> QueryUsers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "users/query")] HttpRequest request, TenantNamespace ns, CancellationToken cancellationToken)
+    {
+        var (query, unreadable) = await ReadBodyAsync(request, HitJsonContext.Default.UserQuery, cancellationToken);
+        return query is null ? unreadable! : await RunQueryAsync(query, ns, cancellationToken);
+    }
+
+    /// <summary>Reads a user by record id.</summary>
+    [Function(nameof(GetUser))]
+    public async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> GetUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/{id}")] HttpRequest request, string id, TenantNamespace ns, CancellationToken cancellationToken) =>
         Found(await store.GetAsync(ns.Value, id, cancellationToken));
 
-    internal static async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> GetUserByEmail(
-        string email, TenantNamespace ns, UserStore store, CancellationToken cancellationToken) =>
+    /// <summary>Reads a user by e-mail (case-insensitive).</summary>
+    [Function(nameof(GetUserByEmail))]
+    public async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> GetUserByEmail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/email/{email}")] HttpRequest request, string email, TenantNamespace ns, CancellationToken cancellationToken) =>
         UserValidation.Email(email) is null ? Found(await store.GetByEmailAsync(ns.Value, email, cancellationToken)) : DirectoryEnvelope.UserNotFound();
 
-    internal static async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> GetUserByDiscord(
-        [FromRoute(Name = "user_id")] string userId, [FromRoute(Name = "guild_id")] string guildId, TenantNamespace ns, UserStore store, CancellationToken cancellationToken) =>
-        UserValidation.DiscordId("user_id", userId) is null && UserValidation.DiscordId("guild_id", guildId) is null
-            ? Found(await store.GetByDiscordAsync(ns.Value, userId, guildId, cancellationToken))
+    /// <summary>Reads a user by Discord user and guild id (parameters named as the route names them).</summary>
+    [Function(nameof(GetUserByDiscord))]
+    public async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> GetUserByDiscord(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/discord/{user_id}/{guild_id}")] HttpRequest request,
+        string user_id, string guild_id, TenantNamespace ns, CancellationToken cancellationToken) =>
+        UserValidation.DiscordId("user_id", user_id) is null && UserValidation.DiscordId("guild_id", guild_id) is null
+            ? Found(await store.GetByDiscordAsync(ns.Value, user_id, guild_id, cancellationToken))
             : DirectoryEnvelope.UserNotFound();
 
-    internal static async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> UpdateUser(
-        string id, UpdateUserRequest request, TenantNamespace ns, UserStore store, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Changes the given fields of a user.</summary>
+    [Function(nameof(UpdateUser))]
+    public async Task<Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult>> UpdateUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "users/{id}")] HttpRequest request, string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        if (UserValidation.Update(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) is { } error)
+        var (body, unreadable) = await ReadBodyAsync(request, HitJsonContext.Default.UpdateUserRequest, cancellationToken);
+        if (body is null)
+        {
+            return unreadable!;
+        }
+
+        if (UserValidation.Update(body, Today()) is { } error)
         {
             return DirectoryEnvelope.Invalid(error.Field, error.Message);
         }
 
-        var result = await store.UpdateAsync(ns.Value, id, request, cancellationToken);
+        var result = await store.UpdateAsync(ns.Value, id, body, cancellationToken);
         return result.Outcome switch
         {
             UserWriteOutcome.Applied => DirectoryEnvelope.Ok(result.User!.ToResponse()),
@@ -97,14 +121,18 @@ internal static class UserFunctions
         };
     }
 
-    internal static async Task<Results<Ok<DirectoryResponse<DeletedUserResponse>>, ProblemHttpResult>> DeleteUser(
-        string id, TenantNamespace ns, UserStore store, CancellationToken cancellationToken) =>
+    /// <summary>Deletes a user.</summary>
+    [Function(nameof(DeleteUser))]
+    public async Task<Results<Ok<DirectoryResponse<DeletedUserResponse>>, ProblemHttpResult>> DeleteUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "users/{id}")] HttpRequest request, string id, TenantNamespace ns, CancellationToken cancellationToken) =>
         await store.DeleteAsync(ns.Value, id, cancellationToken)
             ? DirectoryEnvelope.Ok(new DeletedUserResponse(id, true))
             : DirectoryEnvelope.UserNotFound();
 
-    private static async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> RunQueryAsync(
-        UserQuery query, TenantNamespace ns, HitContainer users, CancellationToken cancellationToken)
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> RunQueryAsync(
+        UserQuery query, TenantNamespace ns, CancellationToken cancellationToken)
     {
         var (plan, error) = UserQueries.Plan(query);
         if (plan is null)
@@ -117,6 +145,30 @@ internal static class UserFunctions
         var container = await users.GetContainerAsync(cancellationToken);
         var (items, next) = await UserQueries.RunAsync(container, ns.Value, plan, cancellationToken);
         return DirectoryEnvelope.Ok(new UserPage([.. items.Select(u => u.ToResponse())], next, plan.PageSize));
+    }
+
+    /// <summary>
+    /// The JSON body, or the answer minimal APIs gave for one they could not bind: 415 without a JSON content type,
+    /// 400 <c>bad_request</c> for a missing or malformed body. The source-generated contract metadata reads it.
+    /// </summary>
+    internal static async Task<(T? Body, ProblemHttpResult? Problem)> ReadBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "The body must be JSON (Content-Type: application/json)."));
+        }
+
+        try
+        {
+            return await request.ReadFromJsonAsync(type, cancellationToken) is { } body
+                ? (body, null)
+                : (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, "A JSON body is required."));
+        }
+        catch (JsonException)
+        {
+            return (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, "The body is not valid JSON for this request."));
+        }
     }
 
     private static Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult> Found(UserDocument? user) =>

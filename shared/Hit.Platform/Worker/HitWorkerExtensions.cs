@@ -17,7 +17,15 @@ public static class HitWorkerExtensions
     /// function parameter; health checks behind the <c>Healthz</c>/<c>Readyz</c> functions; OpenTelemetry when
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Call it right after <c>FunctionsApplication.CreateBuilder</c>.
     /// </summary>
-    public static FunctionsApplicationBuilder AddHitPlatform(this FunctionsApplicationBuilder builder)
+    public static FunctionsApplicationBuilder AddHitPlatform(this FunctionsApplicationBuilder builder) => builder.AddHitPlatform(firstChecks: null);
+
+    /// <summary>
+    /// <see cref="AddHitPlatform(FunctionsApplicationBuilder)"/>, with <paramref name="firstChecks"/> registering the
+    /// app's own worker middleware ahead of the platform's per-request checks (token, namespace) but inside the
+    /// exception handling — for checks that must answer before anything else, such as an origin allow-list whose
+    /// CORS headers have to reach the platform's refusals too.
+    /// </summary>
+    public static FunctionsApplicationBuilder AddHitPlatform(this FunctionsApplicationBuilder builder, Action<FunctionsApplicationBuilder>? firstChecks)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
@@ -37,6 +45,7 @@ public static class HitWorkerExtensions
         // ASP.NET Core middleware that answers early (401, 400) runs before the request is paired with its invocation,
         // which then waits for a request that never arrives and fails after a timeout.
         builder.UseWhen<WorkerExceptionMiddleware>(WorkerHttp.IsHttpInvocation);
+        firstChecks?.Invoke(builder);
         builder.UseWhen<WorkerAuthenticationMiddleware>(WorkerHttp.IsHttpInvocation);
         builder.UseWhen<WorkerTenancyMiddleware>(WorkerHttp.IsHttpInvocation);
         return builder;

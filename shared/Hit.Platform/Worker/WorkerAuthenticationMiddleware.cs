@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Options;
 
 namespace Hit.Platform.Worker;
 
@@ -9,12 +10,14 @@ namespace Hit.Platform.Worker;
 /// Authenticates every HTTP invocation with the default scheme (Hit access tokens) and sets <c>HttpContext.User</c>.
 /// No token → anonymous. A token that does not validate → 401, on every function: dropping it instead would serve the
 /// caller anonymously in whatever namespace the header names, i.e. possibly in another tenant than the token's.
+/// Functions listed in <see cref="WorkerAuthenticationOptions.AnonymousOnInvalidToken"/> serve such a caller anonymously.
 /// </summary>
-internal sealed class WorkerAuthenticationMiddleware : IFunctionsWorkerMiddleware
+internal sealed class WorkerAuthenticationMiddleware(IOptions<WorkerAuthenticationOptions> options) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        if (await AuthenticateAsync(context.Http()).ConfigureAwait(false) is { } refusal)
+        if (await AuthenticateAsync(context.Http()).ConfigureAwait(false) is { } refusal
+            && !options.Value.AnonymousOnInvalidToken.Contains(context.FunctionDefinition.Name))
         {
             context.Respond(refusal);
             return;

@@ -1,13 +1,12 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Platform.Auth.Hmac;
 
 /// <summary>
-/// Settings of the HMAC-SHA256 request-signature scheme, bound from the section the app names
+/// Settings of HMAC-SHA256 request signatures, bound from the section the app names
 /// (the directory uses <c>Directory:Hmac</c>, i.e. <c>Directory__Hmac__Secrets__0</c>).
 /// </summary>
-public sealed class HmacAuthenticationOptions : AuthenticationSchemeOptions
+public sealed class HmacAuthenticationOptions
 {
     /// <summary>Versions accepted when neither the namespace nor <see cref="AcceptedVersions"/> says otherwise.</summary>
     public static readonly IReadOnlyList<int> DefaultVersions = [1, 2];
@@ -43,18 +42,14 @@ public sealed class HmacNamespaceOptions
     public IList<int> AcceptedVersions { get; } = [];
 }
 
-internal sealed class HmacAuthenticationOptionsValidator(string scheme, string section) : IValidateOptions<HmacAuthenticationOptions>
+internal sealed class HmacAuthenticationOptionsValidator(string section) : IValidateOptions<HmacAuthenticationOptions>
 {
     // Shorter secrets make brute-forcing a captured signature practical.
     internal const int MinSecretLength = 16;
 
     public ValidateOptionsResult Validate(string? name, HmacAuthenticationOptions options)
     {
-        if (name != scheme)
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
         if (options.Secrets.Count == 0)
         {

@@ -1,0 +1,14 @@
+namespace Hit.Platform.Worker;
+
+/// <summary>How <see cref="WorkerAuthenticationMiddleware"/> treats a bearer token that does not validate.</summary>
+public sealed class WorkerAuthenticationOptions
+{
+    /// <summary>
+    /// Functions that serve anonymous callers and read an unusable token as no token (the custom-handler apps' rule),
+    /// instead of the default 401. For contracts that fixed it — the ticketing seed's <c>currentuser</c> answers
+    /// <c>null</c> for a bad token — and for sign-in and refresh, which clients call precisely when their token has
+    /// expired, often still sending it. Such a function must not trust the namespace header for anything a token
+    /// would have decided: the caller is anonymous there.
+    /// </summary>
+    public ISet<string> AnonymousOnInvalidToken { get; } = new HashSet<string>(StringComparer.Ordinal);
+}
