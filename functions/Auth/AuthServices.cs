@@ -1,48 +1,86 @@
 using Hit.Auth.Accounts;
 using Hit.Auth.Keys;
-using Hit.Auth.Mail;
 using Hit.Auth.OAuth;
-using Hit.Auth.Safety;
 using Hit.Auth.Sessions;
 using Hit.Auth.Tokens;
-using Hit.Contracts.Auth;
 using Hit.Platform.Auth.Jwt;
 using Hit.Platform.Health;
-using Microsoft.AspNetCore.Http.Json;
+using Hit.Platform.Worker;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Auth;
 
+/// <summary>One <c>Add&lt;Feature&gt;()</c> per feature folder; Program.cs lists them.</summary>
 internal static class AuthServices
 {
-    /// <summary>Everything the auth app needs: options, Cosmos container, queue, keys, accounts, sessions, limits.</summary>
-    public static IServiceCollection AddAuthApp(this IServiceCollection services)
+    /// <summary>Options, the clock, and the Cosmos container every feature stores in.</summary>
+    public static IServiceCollection AddAuthStore(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-
+        services.AddHitClock(configuration, environment);
         services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, AuthDocumentsJsonContext.Default));
         // TTL on, no default: only one-time tokens and OAuth state carry a per-document ttl.
         services.AddHitCosmosContainer(AuthStore.ContainerName, defaultTtl: -1);
         services.AddHealthChecks().AddHitCosmosCheck(tags: HealthEndpoints.ReadyTag);
-        services.AddHitStorage();
-
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<KeyRing>();
-        // The auth app validates its own tokens from the key ring; registered before the platform's HTTP source.
-        services.AddSingleton<IHitSigningKeySource, KeyRingSigningKeySource>();
-        services.AddHitJwtAuthentication();
-        services.AddSingleton<AccessTokenIssuer>();
-        services.AddSingleton<Passwords>();
-        services.AddSingleton<AccountStore>();
-        services.AddSingleton<SessionStore>();
-        services.AddSingleton<OneTimeTokenStore>();
-        services.AddSingleton<AuthMailer>();
-        services.AddSingleton<AccountService>();
-        services.AddAuthRateLimits();
-        services.AddOAuth();
         return services;
     }
+
+    /// <summary>The signing-key ring, which is also where this app's own token validation gets its keys.</summary>
+    public static IServiceCollection AddKeys(this IServiceCollection services)
+    {
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<KeyRing>();
+        // The platform registered the HTTP JWKS source; the auth app reads its key ring instead of calling itself.
+        services.Replace(ServiceDescriptor.Singleton<IHitSigningKeySource, KeyRingSigningKeySource>());
+        return services;
+    }
+
+    /// <summary>Issuing access tokens, and validating them for <c>/auth/verify</c>.</summary>
+    public static IServiceCollection AddTokens(this IServiceCollection services)
+    {
+        // Other apps may run without HitAuth settings (and refuse every token); the issuer of the tokens may not.
+        services.AddOptions<HitJwtOptions>().Validate(o => !string.IsNullOrWhiteSpace(o.Issuer), "HitAuth:Issuer is required: the auth app issues the tokens.");
+        services.TryAddSingleton<HitTokenValidator>();
+        services.AddSingleton<AccessTokenIssuer>();
+        return services;
+    }
+
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
+    {
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<AccountStore>();
+        services.AddSingleton<AccountService>();
+        return services;
+    }
+
+    public static IServiceCollection AddSessions(this IServiceCollection services) => services.AddSingleton<SessionStore>();
+
+    public static IServiceCollection AddOAuth(this IServiceCollection services)
+    {
+        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OAuthOptions>, OAuthOptionsValidator>();
+        services.AddHttpClient(OidcProviders.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<OidcProviders>();
+        services.AddSingleton<OAuthStateStore>();
+        return services;
+    }
+
+    /// <summary>
+    /// Functions that serve anonymous callers keep the custom-handler rule for a bearer token that does not validate:
+    /// it is read as no token. Sign-in, refresh and reset are what a client calls when its token has expired (and
+    /// often still sends it); the ticketing seed answers <c>currentUser: null</c> and its own 401 shape. Functions
+    /// that need a user (GetMe, Logout, LogoutAll, ResendVerification) keep the platform's 401.
+    /// </summary>
+    public static IServiceCollection AddAnonymousFunctions(this IServiceCollection services) =>
+        services.Configure<WorkerAuthenticationOptions>(o =>
+        {
+            foreach (var function in (string[])["Register", "Login", "Verify", "Refresh", "VerifyEmail", "ForgotPassword", "ResetPassword", "GetJwks",
+                "StartOAuth", "OAuthCallback", "TicketingSignUp", "TicketingSignIn", "TicketingSignOut", "TicketingCurrentUser", "TicketingNotFound"])
+            {
+                o.AnonymousOnInvalidToken.Add(function);
+            }
+        });
 }

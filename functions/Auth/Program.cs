@@ -1,24 +1,21 @@
 using Hit.Auth;
-using Hit.Auth.Accounts;
-using Hit.Auth.Keys;
 using Hit.Auth.Mail;
-using Hit.Auth.OAuth;
-using Hit.Auth.Ticketing;
-using Hit.Platform;
+using Hit.Auth.Safety;
+using Hit.Platform.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApp.CreateBuilder(args);
-builder.Services.AddAuthApp();
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.AddHitPlatform();
+builder.Services.AddAuthStore(builder.Configuration, builder.Environment);
+builder.Services.AddKeys();
+builder.Services.AddTokens();
+builder.Services.AddAccounts();
+builder.Services.AddSessions();
+builder.Services.AddMail(builder.Configuration);
+builder.Services.AddOAuth();
+builder.Services.AddAnonymousFunctions();
+builder.AddSafety();
 
-var app = builder.Build();
-app.UseHitPlatform();
-app.UseRateLimiter();
-app.MapJwksFunctions();
-app.MapAuthFunctions();
-app.MapAccountMailFunctions();
-app.MapTicketingFunctions();
-app.MapOAuthFunctions();
-
-app.Run();
-
-/// <summary>Entry point, public for WebApplicationFactory.</summary>
-public partial class Program;
+builder.Build().Run();

@@ -64,6 +64,7 @@ public sealed class AccountSafetyTests(AuthFactory factory) : IClassFixture<Auth
     public async Task PerIpRateLimit_Login_Is429WithRetryAfter_OtherAddressesUnaffected()
     {
         await using var app = new TightLimitsFactory();
+        await app.InitializeAsync();
         var ns = AuthFactory.NewNamespace();
         var ip = AuthFactory.RandomIp();
         for (var i = 0; i < 3; i++)
@@ -88,6 +89,7 @@ public sealed class AccountSafetyTests(AuthFactory factory) : IClassFixture<Auth
     public async Task PerIpRateLimit_CoversRegisterRefreshAndReset(string path)
     {
         await using var app = new TightLimitsFactory();
+        await app.InitializeAsync();
         var ip = AuthFactory.RandomIp();
         HttpResponseMessage? last = null;
         for (var i = 0; i < 4; i++)

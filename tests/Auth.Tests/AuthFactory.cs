@@ -1,24 +1,38 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Storage.Queues;
+using Hit.Auth;
+using Hit.Auth.Keys;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
-using Hit.Platform.Storage;
+using Hit.LocalHost;
+using Hit.Platform.Worker;
 using Hit.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace Auth.Tests;
 
 /// <summary>
-/// The auth app in-process against the real Cosmos server and Azurite the test run started. Each factory has its
-/// own mail queue; <paramref name="settings"/> override the defaults (a class that rotates keys also gets its own
-/// database, so it cannot disturb tokens other classes hold).
+/// The built auth app root (artifacts/apps/Auth, from <c>./hit build auth</c>) running under the local Functions
+/// host — the worker process, the host's routes and proxying — against the real Cosmos server and Azurite the test
+/// run started. Each factory has its own mail queue; <paramref name="settings"/> override the defaults (a class that
+/// rotates keys also gets its own database, so it cannot disturb tokens other classes hold).
+/// <see cref="Services"/> are the app's own key ring and container, in the test process, on the same database and
+/// key-encryption key: what a test inspects or changes behind the app's back.
 /// </summary>
-public class AuthFactory : WebApplicationFactory<Program>
+public class AuthFactory : IAsyncLifetime, IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string?>? _settings;
+    private readonly SemaphoreSlim _hostGate = new(1, 1);
+    private LocalFunctionsHost? _host;
+    private ServiceProvider? _services;
+    private QueueClient? _mailQueue;
 
     public const string Issuer = "https://auth.hit.test";
     public const string Audience = "hit";
@@ -37,6 +51,12 @@ public class AuthFactory : WebApplicationFactory<Program>
 
     public string EmailQueue { get; } = "email-test-" + Guid.NewGuid().ToString("N")[..20];
 
+    /// <summary>The app's address under the local host.</summary>
+    public Uri BaseAddress => (_host ?? throw new InvalidOperationException("The app is not started.")).BaseAddress;
+
+    /// <summary>The key ring (<see cref="KeyRing"/>) and the <c>auth</c> container, in-process, on the app's database.</summary>
+    public IServiceProvider Services => _services ?? throw new InvalidOperationException("The app is not started.");
+
     public static Dictionary<string, string?> BaseSettings(string emailQueue, string database) => new(TestStack.Settings(database))
     {
         ["Auth:KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
@@ -52,16 +72,71 @@ public class AuthFactory : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    /// <summary>The app's settings: the defaults, this factory's overrides, then <paramref name="more"/>.</summary>
+    protected Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? more = null)
     {
-        foreach (var (key, value) in BaseSettings(EmailQueue, Database))
+        var settings = BaseSettings(EmailQueue, Database);
+        foreach (var (key, value) in (_settings ?? new Dictionary<string, string?>()).Concat(more ?? new Dictionary<string, string?>()))
         {
-            builder.UseSetting(key, value);
+            settings[key] = value;
         }
 
-        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+        return settings;
+    }
+
+    /// <summary>What the test process registers besides the key ring (the clock, in <see cref="ClockFactory"/>).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        var settings = Settings();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        services.AddAuthStore(configuration, new HostingEnvironment { EnvironmentName = Environments.Production });
+        services.AddKeys();
+        ConfigureServices(services);
+        _services = services.BuildServiceProvider();
+        _mailQueue = new QueueServiceClient(TestStack.StorageConnection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+            .GetQueueClient(EmailQueue);
+        await StartHostAsync(settings);
+    }
+
+    /// <summary>Starts the app (again) with <paramref name="settings"/>; its state lives in Cosmos and the queue, not in the process.</summary>
+    protected async Task StartHostAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        await _hostGate.WaitAsync();
+        try
         {
-            builder.UseSetting(key, value);
+            // A restart keeps the port, so clients a test already holds reach the new process.
+            var port = 0;
+            if (_host is not null)
+            {
+                port = _host.BaseAddress.Port;
+                await _host.DisposeAsync();
+                _host = null;
+            }
+
+            var host = new LocalFunctionsHost(new LocalFunctionsHostOptions
+            {
+                AppRoot = TestStack.AppRoot("Auth"),
+                AppName = "auth",
+                Port = port,
+                Settings = new Dictionary<string, string?>(TestStack.AsEnvironment(settings))
+                {
+                    // The Functions Core Tools' environment locally; it admits WorkerClock's offset (ClockFactory).
+                    ["AZURE_FUNCTIONS_ENVIRONMENT"] = Environments.Development,
+                },
+            });
+            await host.StartAsync();
+            _host = host;
+        }
+        finally
+        {
+            _hostGate.Release();
         }
     }
 
@@ -72,7 +147,7 @@ public class AuthFactory : WebApplicationFactory<Program>
     /// <summary>A client in namespace <paramref name="ns"/> from its own client address (so per-IP limits never collide).</summary>
     public HttpClient Client(string ns, string? bearer = null, string? ip = null)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = BaseAddress };
         client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
         client.DefaultRequestHeaders.Add("X-Forwarded-For", ip ?? RandomIp());
         if (bearer is not null)
@@ -97,26 +172,31 @@ public class AuthFactory : WebApplicationFactory<Program>
     private readonly SemaphoreSlim _mailGate = new(1, 1);
 
     /// <summary>
-    /// Every mail this factory's app has queued so far: drains the queue (receive + delete, any number of messages)
-    /// into a list kept for the factory's lifetime, so parallel tests each find theirs.
+    /// Every mail this factory's app has queued so far: drains the queue (receive + delete, any number of messages,
+    /// Base64 as the app writes it) into a list kept for the factory's lifetime, so parallel tests each find theirs.
     /// </summary>
     public async Task<IReadOnlyList<AuthEmailMessage>> MailsAsync()
     {
-        var queue = Services.GetRequiredService<QueueServiceClient>().GetQueueClient(EmailQueue);
+        var queue = _mailQueue ?? throw new InvalidOperationException("The app is not started.");
         await _mailGate.WaitAsync();
         try
         {
+            if (!await queue.ExistsAsync())
+            {
+                return [.. _mails];
+            }
+
             while (true)
             {
-                var batch = await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5));
-                if (batch.Count == 0)
+                var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value;
+                if (batch.Length == 0)
                 {
                     return [.. _mails];
                 }
 
                 foreach (var message in batch)
                 {
-                    _mails.Add(JsonSerializer.Deserialize(message.Body!.ToString(), HitJsonContext.Default.AuthEmailMessage)!);
+                    _mails.Add(JsonSerializer.Deserialize(message.Body.ToString(), HitJsonContext.Default.AuthEmailMessage)!);
                     await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 }
             }
@@ -127,22 +207,27 @@ public class AuthFactory : WebApplicationFactory<Program>
         }
     }
 
-    protected override void Dispose(bool disposing)
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
     {
-        if (disposing)
+        if (_host is not null)
         {
-            try
-            {
-                Services.GetRequiredService<QueueServiceClient>().GetQueueClient(EmailQueue).DeleteIfExistsAsync().GetAwaiter().GetResult();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            await _host.DisposeAsync();
+            _host = null;
         }
 
-        base.Dispose(disposing);
+        if (_mailQueue is not null)
+        {
+            await _mailQueue.DeleteIfExistsAsync();
+        }
+
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+            _services = null;
+        }
+
+        GC.SuppressFinalize(this);
     }
 }

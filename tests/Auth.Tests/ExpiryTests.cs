@@ -2,34 +2,51 @@ using System.Net;
 using System.Net.Http.Json;
 using Hit.Auth.Keys;
 using Hit.Contracts.Auth;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
+using System.Globalization;
+using Hit.Platform.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Auth.Tests;
 
-/// <summary>A clock the test moves by hand (Microsoft.Extensions.TimeProvider.Testing does not restore here).</summary>
+/// <summary>A clock the test moves by hand (for the test process's key ring; the app gets the same offset).</summary>
 public sealed class ManualClock : TimeProvider
 {
     private long _ticks = DateTimeOffset.UtcNow.UtcTicks;
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    public TimeSpan Advanced { get; private set; }
+
+    public void Advance(TimeSpan by)
+    {
+        Interlocked.Add(ref _ticks, by.Ticks);
+        Advanced += by;
+    }
 }
 
-/// <summary>The auth app on a manual clock, with its own database (it rotates keys by moving time).</summary>
+/// <summary>
+/// The auth app on a clock the test moves, with its own database (it rotates keys by moving time). The app runs in
+/// its own process, so moving time restarts it with <see cref="WorkerClock.OffsetSetting"/> set to the total advance
+/// (honoured only in the Development environment): every expiry below is decided by the app's real clock path.
+/// </summary>
 public sealed class ClockFactory() : AuthFactory(
     new Dictionary<string, string?> { ["Auth:KeyRingCacheDuration"] = "00:00:00", ["HitAuth:UnknownKidRefreshInterval"] = "00:00:00" },
     "hit-auth-clock-" + Guid.NewGuid().ToString("N")[..12])
 {
     public ManualClock Clock { get; } = new();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override void ConfigureServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+
+    /// <summary>Moves the test's clock and restarts the app that much later.</summary>
+    public async Task AdvanceAsync(TimeSpan by)
     {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        Clock.Advance(by);
+        await StartHostAsync(Settings(new Dictionary<string, string?>
+        {
+            [WorkerClock.OffsetSetting] = Clock.Advanced.ToString("c", CultureInfo.InvariantCulture),
+        }));
     }
 }
 
@@ -51,7 +68,7 @@ public sealed class ExpiryTests(ClockFactory app) : IClassFixture<ClockFactory>
         }
 
         var token = await MailTokenAsync(email, AuthEmailMessage.Templates.PasswordReset);
-        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        await app.AdvanceAsync(TimeSpan.FromMinutes(61));
 
         using var reset = await app.Client(ns).PostAsJsonAsync("/auth/password/reset", new { token, password = "a brand new passphrase" });
         await reset.AssertProblem(HttpStatusCode.BadRequest, "invalid_one_time_token", "token");
@@ -64,7 +81,7 @@ public sealed class ExpiryTests(ClockFactory app) : IClassFixture<ClockFactory>
         var email = AuthFactory.NewEmail("slow");
         await app.RegisterAsync(ns, email);
         var token = await MailTokenAsync(email, AuthEmailMessage.Templates.VerifyEmail);
-        app.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        await app.AdvanceAsync(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
 
         using var verify = await app.Client(ns).PostAsJsonAsync("/auth/email/verify", new { token });
         await verify.AssertProblem(HttpStatusCode.BadRequest, "invalid_one_time_token", "token");
@@ -84,14 +101,14 @@ public sealed class ExpiryTests(ClockFactory app) : IClassFixture<ClockFactory>
             (await Login("wrong password!")).Dispose();
         }
 
-        app.Clock.Advance(TimeSpan.FromSeconds(31));
+        await app.AdvanceAsync(TimeSpan.FromSeconds(31));
         using (var sixth = await Login("wrong password!"))
         {
             await sixth.AssertProblem(HttpStatusCode.TooManyRequests, "account_locked");
             Assert.Equal(TimeSpan.FromSeconds(60), sixth.Headers.RetryAfter!.Delta);
         }
 
-        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await app.AdvanceAsync(TimeSpan.FromSeconds(61));
         using (var right = await Login("correct horse battery"))
         {
             Assert.Equal(HttpStatusCode.OK, right.StatusCode);
@@ -107,7 +124,7 @@ public sealed class ExpiryTests(ClockFactory app) : IClassFixture<ClockFactory>
     {
         var ns = AuthFactory.NewNamespace();
         var tokens = await app.RegisterAsync(ns, AuthFactory.NewEmail("old"));
-        app.Clock.Advance(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
+        await app.AdvanceAsync(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1));
 
         using var refresh = await app.Client(ns).PostAsJsonAsync("/auth/refresh", new { tokens.RefreshToken });
         await refresh.AssertProblem(HttpStatusCode.Unauthorized, "invalid_refresh_token");
@@ -122,7 +139,7 @@ public sealed class ExpiryTests(ClockFactory app) : IClassFixture<ClockFactory>
         var before = await ring.GetAsync(CancellationToken.None);
         var standby = before.Keys.Single(k => k.State == KeyStates.Standby).Kid;
 
-        app.Clock.Advance(TimeSpan.FromDays(31));
+        await app.AdvanceAsync(TimeSpan.FromDays(31));
         var ns = AuthFactory.NewNamespace();
         var tokens = await app.RegisterAsync(ns, AuthFactory.NewEmail("rotate"));
 

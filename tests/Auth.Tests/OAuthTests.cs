@@ -222,6 +222,7 @@ public sealed class OAuthTests(OidcProviderFixture oidc) : IClassFixture<OidcPro
     {
         // Port 9 (discard) on loopback: nothing listens there.
         await using var app = new OAuthFactory("http://127.0.0.1:9");
+        await app.InitializeAsync();
         using var response = await app.Client(AuthFactory.NewNamespace()).GetAsync($"/oauth/google?redirect_uri={Uri.EscapeDataString(AppRedirect)}");
         await response.AssertProblem(HttpStatusCode.ServiceUnavailable, "dependency_unavailable");
     }

@@ -80,7 +80,7 @@ public sealed class OidcProviderProcess : IAsyncDisposable
     }
 }
 
-/// <summary>The local OIDC provider and the auth app (in-process) pointed at it.</summary>
+/// <summary>The local OIDC provider and the auth app (under the local host) pointed at it.</summary>
 public sealed class OidcProviderFixture : IAsyncLifetime
 {
     private OidcProviderProcess? _provider;
@@ -93,6 +93,7 @@ public sealed class OidcProviderFixture : IAsyncLifetime
     {
         _provider = await OidcProviderProcess.StartAsync();
         App = new OAuthFactory(_provider.Issuer);
+        await App.InitializeAsync();
     }
 
     public async Task DisposeAsync()

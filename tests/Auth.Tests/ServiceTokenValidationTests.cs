@@ -21,7 +21,7 @@ namespace Auth.Tests;
 /// </summary>
 public sealed class ServiceTokenValidationTests(RotationFactory auth) : IClassFixture<RotationFactory>
 {
-    /// <summary>Forwards to the auth app's in-memory server; counts fetches and can simulate an outage.</summary>
+    /// <summary>Forwards to the auth app under the local host; counts fetches and can simulate an outage.</summary>
     private sealed class AuthAppHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         public int Fetches;
@@ -37,12 +37,12 @@ public sealed class ServiceTokenValidationTests(RotationFactory auth) : IClassFi
 
     private async Task<(WebApplication App, HttpClient Client, AuthAppHandler Auth)> StartServiceAsync(string unknownKidRefresh = "00:00:00")
     {
-        var handler = new AuthAppHandler(auth.Server.CreateHandler());
+        var handler = new AuthAppHandler(new HttpClientHandler());
         var builder = FunctionsApp.CreateBuilder([]);
         builder.WebHost.UseTestServer();
         builder.Configuration["HitAuth:Issuer"] = AuthFactory.Issuer;
         builder.Configuration["HitAuth:Audience"] = AuthFactory.Audience;
-        builder.Configuration["HitAuth:JwksUrl"] = "http://auth.internal/.well-known/jwks.json";
+        builder.Configuration["HitAuth:JwksUrl"] = new Uri(auth.BaseAddress, ".well-known/jwks.json").ToString();
         builder.Configuration["HitAuth:UnknownKidRefreshInterval"] = unknownKidRefresh;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.Services.AddHitJwtAuthentication();

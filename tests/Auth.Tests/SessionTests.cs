@@ -52,6 +52,7 @@ public sealed class SessionTests(AuthFactory factory) : IClassFixture<AuthFactor
     public async Task Refresh_ReuseAfterGrace_RevokesTheWholeFamily()
     {
         await using var app = new NoGraceFactory();
+        await app.InitializeAsync();
         var ns = AuthFactory.NewNamespace();
         var first = await app.RegisterAsync(ns, AuthFactory.NewEmail("reuse"));
         var second = await Refresh(app, ns, first.RefreshToken);

@@ -1,37 +1,28 @@
 using Hit.Auth.Accounts;
 using Hit.Auth.Http;
-using Hit.Auth.Safety;
 using Hit.Auth.Sessions;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
-using Hit.Platform.Auth.Jwt;
+using Hit.Platform.Worker;
 using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Auth.Mail;
 
 /// <summary>Email verification and password reset: single-use, expiring, hashed tokens delivered through the email queue.</summary>
-internal static partial class AccountMailFunctions
+internal sealed partial class AccountMailFunctions(
+    OneTimeTokenStore tokens, AccountStore accounts, AccountService service, AuthMailer mailer, Passwords passwords, SessionStore sessions,
+    IOptions<AuthOptions> options, ILogger<AccountMailFunctions> logger)
 {
-    public static IEndpointRouteBuilder MapAccountMailFunctions(this IEndpointRouteBuilder app)
-    {
-        var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/email/verify", VerifyEmail).WithName(nameof(VerifyEmail)).Accepts<EmailTokenRequest>("application/json")
-            .WithSummary("Confirms the email with the token from the verification mail.");
-        auth.MapPost("/email/resend", ResendVerification).WithName(nameof(ResendVerification)).RequireUser()
-            .RequireRateLimiting(AuthRateLimits.PasswordReset).WithSummary("Queues a new verification mail for the caller.");
-        auth.MapPost("/password/forgot", ForgotPassword).WithName(nameof(ForgotPassword)).Accepts<ForgotPasswordRequest>("application/json").RequireRateLimiting(AuthRateLimits.PasswordReset)
-            .WithSummary("Queues a reset mail when the account exists; the answer is the same either way.");
-        auth.MapPost("/password/reset", ResetPassword).WithName(nameof(ResetPassword)).Accepts<ResetPasswordRequest>("application/json").RequireRateLimiting(AuthRateLimits.PasswordReset)
-            .WithSummary("Sets a new password with the token from the reset mail and revokes every session.");
-        return app;
-    }
-
-    internal static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> VerifyEmail(
-        HttpRequest request, TenantNamespace ns, OneTimeTokenStore tokens, AccountStore accounts, CancellationToken cancellationToken)
+    /// <summary>Confirms the email with the token from the verification mail.</summary>
+    [Function(nameof(VerifyEmail))]
+    public async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> VerifyEmail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/email/verify")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.EmailTokenRequest, cancellationToken);
         if (error is not null)
@@ -54,9 +45,17 @@ internal static partial class AccountMailFunctions
         return TypedResults.Ok(AccountService.ToResponse(account));
     }
 
-    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> ResendVerification(
-        HitUser user, AccountStore accounts, AccountService service, CancellationToken cancellationToken)
+    /// <summary>Queues a new verification mail for the caller.</summary>
+    [Function(nameof(ResendVerification))]
+    public async Task<IResult> ResendVerification(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/email/resend")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
         if (await accounts.FindByUserIdAsync(user.Namespace, user.Id, cancellationToken) is not { } account)
         {
             return Problems.NotFound("The account no longer exists.");
@@ -70,9 +69,11 @@ internal static partial class AccountMailFunctions
         return TypedResults.Accepted((string?)null, new AcceptedResponse("queued"));
     }
 
-    internal static async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> ForgotPassword(
-        HttpRequest request, TenantNamespace ns, AccountStore accounts, OneTimeTokenStore tokens, AuthMailer mailer,
-        IOptions<AuthOptions> options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>Queues a reset mail when the account exists; the answer is the same either way.</summary>
+    [Function(nameof(ForgotPassword))]
+    public async Task<Results<Accepted<AcceptedResponse>, ProblemHttpResult>> ForgotPassword(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password/forgot")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.ForgotPasswordRequest, cancellationToken);
         if (error is not null)
@@ -92,16 +93,18 @@ internal static partial class AccountMailFunctions
         }
         else
         {
-            Log.ResetForUnknownEmail(loggers.CreateLogger(typeof(AccountMailFunctions).FullName!), ns.Value);
+            Log.ResetForUnknownEmail(logger, ns.Value);
         }
 
         // Same status and body whether or not the account exists: the endpoint cannot be used to probe for emails.
         return TypedResults.Accepted((string?)null, new AcceptedResponse("If an account exists for this email, a reset link has been sent."));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> ResetPassword(
-        HttpRequest request, TenantNamespace ns, OneTimeTokenStore tokens, AccountStore accounts, Passwords passwords,
-        SessionStore sessions, CancellationToken cancellationToken)
+    /// <summary>Sets a new password with the token from the reset mail and revokes every session.</summary>
+    [Function(nameof(ResetPassword))]
+    public async Task<Results<NoContent, ProblemHttpResult>> ResetPassword(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/password/reset")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.ResetPasswordRequest, cancellationToken);
         if (error is not null)

@@ -1,7 +1,8 @@
 using System.Text.Json;
+using Azure;
+using Azure.Storage.Queues;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
-using Hit.Platform.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Auth.Mail;
@@ -18,9 +19,9 @@ internal sealed partial class AuthMailer(QueueServiceClient queues, IOptions<Aut
         {
             try
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken);
+                await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             }
-            catch (StorageRequestFailedException ex) when (ex.Status == StatusCodes.Status403Forbidden)
+            catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status403Forbidden)
             {
                 // In Azure the app may only send (Bicep creates the queue); creating is for the local emulator.
             }
@@ -37,6 +38,7 @@ internal sealed partial class AuthMailer(QueueServiceClient queues, IOptions<Aut
                 ["expiresAt"] = expiresAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             },
             time.GetUtcNow());
+        // The client encodes Base64 (MailServices), the encoding a Functions queue trigger expects by default.
         await queue.SendMessageAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(message, HitJsonContext.Default.AuthEmailMessage)), cancellationToken: cancellationToken);
         Log.MailQueued(logger, template, message.MessageId);
     }

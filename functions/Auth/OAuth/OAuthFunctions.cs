@@ -8,6 +8,7 @@ using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
@@ -18,35 +19,20 @@ namespace Hit.Auth.OAuth;
 /// an encrypted cookie and spent server-side on first use, <c>nonce</c> checked in the id_token, and a redirect
 /// allow-list. Tokens go back to the app in the URL fragment, which browsers never send to servers.
 /// </summary>
-internal static partial class OAuthFunctions
+internal sealed partial class OAuthFunctions(
+    OidcProviders providers, SecretProtector protector, OAuthStateStore store, IOptions<OAuthOptions> options, IHttpClientFactory clients,
+    AccountStore accounts, AccountService service, TimeProvider time, ILogger<OAuthFunctions> logger)
 {
     private const string CookiePurpose = "oauth-state-cookie";
     private const string VerifierPurpose = "oauth-verifier";
 
-    public static IServiceCollection AddOAuth(this IServiceCollection services)
+    /// <summary>Redirects to the provider (authorization code + PKCE). Query: redirect_uri (allow-listed), optional login_hint.</summary>
+    [Function(nameof(StartOAuth))]
+    public async Task<Results<RedirectHttpResult, ProblemHttpResult>> StartOAuth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "oauth/{provider}")] HttpRequest request,
+        string provider, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OAuthOptions>, OAuthOptionsValidator>();
-        services.AddHttpClient(OidcProviders.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton<OidcProviders>();
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapOAuthFunctions(this IEndpointRouteBuilder app)
-    {
-        var oauth = app.MapGroup("/oauth").WithTags("OAuth");
-        oauth.MapGet("/{provider}", StartOAuth).WithName(nameof(StartOAuth))
-            .WithSummary("Redirects to the provider (authorization code + PKCE). Query: redirect_uri (allow-listed), optional login_hint.");
-        oauth.MapGet("/{provider}/callback", OAuthCallback).WithName(nameof(OAuthCallback))
-            .WithSummary("The provider's redirect back: validates state, exchanges the code, validates the id_token, signs in.");
-        return app;
-    }
-
-    internal static async Task<Results<RedirectHttpResult, ProblemHttpResult>> StartOAuth(
-        string provider, HttpContext context, TenantNamespace ns, OidcProviders providers, SecretProtector protector,
-        [FromKeyedServices(AuthStore.ContainerName)] HitContainer store, IOptions<OAuthOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
-    {
+        var context = request.HttpContext;
         if (providers.Find(provider) is not { } settings)
         {
             return Problems.Create(StatusCodes.Status404NotFound, AuthProblemCodes.UnknownProvider, $"No sign-in provider '{provider}' is configured.", "provider");
@@ -123,17 +109,18 @@ internal static partial class OAuthFunctions
         return TypedResults.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(configuration.AuthorizationEndpoint, query));
     }
 
-    internal static async Task<Results<RedirectHttpResult, ProblemHttpResult>> OAuthCallback(
-        string provider, HttpContext context, TenantNamespace ns, OidcProviders providers, SecretProtector protector,
-        [FromKeyedServices(AuthStore.ContainerName)] HitContainer store, IOptions<OAuthOptions> options, IHttpClientFactory clients,
-        AccountStore accounts, AccountService service, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>The provider's redirect back: validates state, exchanges the code, validates the id_token, signs in.</summary>
+    [Function(nameof(OAuthCallback))]
+    public async Task<Results<RedirectHttpResult, ProblemHttpResult>> OAuthCallback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "oauth/{provider}/callback")] HttpRequest request,
+        string provider, TenantNamespace ns, CancellationToken cancellationToken)
     {
+        var context = request.HttpContext;
         if (providers.Find(provider) is not { } settings)
         {
             return Problems.Create(StatusCodes.Status404NotFound, AuthProblemCodes.UnknownProvider, $"No sign-in provider '{provider}' is configured.", "provider");
         }
 
-        var logger = loggers.CreateLogger(typeof(OAuthFunctions).FullName!);
         var state = context.Request.Query["state"].ToString();
         var cookieName = CookieName(provider);
         var cookie = context.Request.Cookies[cookieName];

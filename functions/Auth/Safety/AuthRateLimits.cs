@@ -1,10 +1,14 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Errors;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Auth.Safety;
@@ -30,7 +34,11 @@ internal sealed class AuthRateLimitOptions
     public int ForwardedForHops { get; set; }
 }
 
-/// <summary>Policy names and the limiter setup. Limits are per instance (in memory): a bound, not a global quota.</summary>
+/// <summary>
+/// Policy names, which function each one guards, and the limiter setup. Limits are per instance (in memory): a bound,
+/// not a global quota. The 429 comes from worker middleware, after the request is paired with its invocation (an
+/// ASP.NET Core rate limiter would answer before that and leave the host's invocation waiting).
+/// </summary>
 internal static class AuthRateLimits
 {
     public const string Login = "auth-login";
@@ -38,36 +46,32 @@ internal static class AuthRateLimits
     public const string Refresh = "auth-refresh";
     public const string PasswordReset = "auth-password-reset";
 
-    public static IServiceCollection AddAuthRateLimits(this IServiceCollection services)
+    private static readonly FrozenDictionary<string, string> PolicyByFunction = new Dictionary<string, string>
     {
-        services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section)
+        ["Register"] = Register,
+        ["TicketingSignUp"] = Register,
+        ["Login"] = Login,
+        ["TicketingSignIn"] = Login,
+        ["Refresh"] = Refresh,
+        ["ResendVerification"] = PasswordReset,
+        ["ForgotPassword"] = PasswordReset,
+        ["ResetPassword"] = PasswordReset,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static string? PolicyFor(string functionName) => PolicyByFunction.GetValueOrDefault(functionName);
+
+    /// <summary>The options, the limiters and the worker middleware that applies them to the guarded functions.</summary>
+    public static FunctionsApplicationBuilder AddSafety(this FunctionsApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthRateLimitOptions>().BindConfiguration(AuthRateLimitOptions.Section)
             .Validate(o => o.ForwardedForHops is >= 0 and <= 5, "Auth:RateLimits:ForwardedForHops must be 0–5.")
             .Validate(o => o.LoginPerMinute > 0 && o.RegisterPerMinute > 0 && o.RefreshPerMinute > 0 && o.PasswordResetPerMinute > 0,
                 "Auth:RateLimits values must be positive.")
             .ValidateOnStart();
-        services.AddRateLimiter(limiter =>
-        {
-            Add(limiter, Login, o => o.LoginPerMinute);
-            Add(limiter, Register, o => o.RegisterPerMinute);
-            Add(limiter, Refresh, o => o.RefreshPerMinute);
-            Add(limiter, PasswordReset, o => o.PasswordResetPerMinute);
-            limiter.OnRejected = OnRejectedAsync;
-        });
-        return services;
+        builder.Services.AddSingleton<AuthRateLimiter>();
+        builder.UseWhen<AuthRateLimitMiddleware>(context => PolicyFor(context.FunctionDefinition.Name) is not null && context.GetHttpContext() is not null);
+        return builder;
     }
-
-    private static void Add(RateLimiterOptions limiter, string policy, Func<AuthRateLimitOptions, int> permits) =>
-        limiter.AddPolicy(policy, http =>
-        {
-            var options = http.RequestServices.GetRequiredService<IOptions<AuthRateLimitOptions>>().Value;
-            return RateLimitPartition.GetFixedWindowLimiter(ClientAddress(http, options), _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = permits(options),
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        });
 
     internal static string ClientAddress(HttpContext http, AuthRateLimitOptions options)
     {
@@ -83,21 +87,79 @@ internal static class AuthRateLimits
         return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
 
-    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    /// <summary>429 with <c>Retry-After</c>; the ticketing routes answer in their seed's shape.</summary>
+    internal static IResult Rejected(HttpContext http, TimeSpan retryAfter)
     {
-        var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         http.Response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
         const string message = "Too many requests from this address; try again later.";
-        if (http.Request.Path.StartsWithSegments("/api/users", StringComparison.Ordinal))
+        return http.Request.Path.StartsWithSegments("/api/users", StringComparison.Ordinal)
+            ? TypedResults.Json(new TicketingErrorResponse([new TicketingError(message)]), HitJsonContext.Default.TicketingErrorResponse,
+                statusCode: StatusCodes.Status429TooManyRequests)
+            : Problems.Create(StatusCodes.Status429TooManyRequests, ProblemCodes.TooManyRequests, message);
+    }
+}
+
+/// <summary>One fixed-window limiter per policy, partitioned by client address.</summary>
+internal sealed class AuthRateLimiter : IDisposable
+{
+    private readonly FrozenDictionary<string, PartitionedRateLimiter<string>> _limiters;
+
+    public AuthRateLimiter(IOptions<AuthRateLimitOptions> options)
+    {
+        var o = options.Value;
+        _limiters = new Dictionary<string, PartitionedRateLimiter<string>>
         {
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            await http.Response.WriteAsJsonAsync(new TicketingErrorResponse([new TicketingError(message)]),
-                HitJsonContext.Default.TicketingErrorResponse, cancellationToken: cancellationToken);
-            return;
+            [AuthRateLimits.Login] = Create(o.LoginPerMinute),
+            [AuthRateLimits.Register] = Create(o.RegisterPerMinute),
+            [AuthRateLimits.Refresh] = Create(o.RefreshPerMinute),
+            [AuthRateLimits.PasswordReset] = Create(o.PasswordResetPerMinute),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Takes a permit; null when granted, else how long to wait.</summary>
+    public TimeSpan? TryAcquire(string policy, string client)
+    {
+        using var lease = _limiters[policy].AttemptAcquire(client);
+        if (lease.IsAcquired)
+        {
+            return null;
         }
 
-        await Problems.Write(http, StatusCodes.Status429TooManyRequests, ProblemCodes.TooManyRequests, message);
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+    }
+
+    public void Dispose()
+    {
+        foreach (var limiter in _limiters.Values)
+        {
+            limiter.Dispose();
+        }
+    }
+
+    private static PartitionedRateLimiter<string> Create(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+}
+
+internal sealed class AuthRateLimitMiddleware(AuthRateLimiter limiter, IOptions<AuthRateLimitOptions> options) : IFunctionsWorkerMiddleware
+{
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext()!;
+        var policy = AuthRateLimits.PolicyFor(context.FunctionDefinition.Name)!;
+        if (limiter.TryAcquire(policy, AuthRateLimits.ClientAddress(http, options.Value)) is { } wait)
+        {
+            // Answered like a function's return value: the ASP.NET Core integration writes the invocation result.
+            context.GetInvocationResult().Value = AuthRateLimits.Rejected(http, wait);
+            return Task.CompletedTask;
+        }
+
+        return next(context);
     }
 }
 

@@ -1,12 +1,14 @@
 using Hit.Auth.Accounts;
 using Hit.Auth.Http;
 using Hit.Auth.Safety;
+using Hit.Platform.Worker;
 using Hit.Auth.Sessions;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
 using Hit.Platform.Auth.Jwt;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Hit.Auth.Ticketing;
 
@@ -14,27 +16,13 @@ namespace Hit.Auth.Ticketing;
 /// The ticketing seed's user routes, on the same accounts and sessions as <c>/auth</c>. Their errors keep the
 /// seed's shape, <c>{errors:[{message, field?}]}</c>, instead of ProblemDetails. The token is the Hit access token.
 /// </summary>
-internal static class TicketingFunctions
+internal sealed class TicketingFunctions(AccountService service, SessionStore sessions)
 {
-    public static IEndpointRouteBuilder MapTicketingFunctions(this IEndpointRouteBuilder app)
-    {
-        var users = app.MapGroup("/api/users").WithTags("Ticketing");
-        users.MapPost("/signup", TicketingSignUp).WithName(nameof(TicketingSignUp)).Accepts<TicketingCredentials>("application/json").RequireRateLimiting(AuthRateLimits.Register)
-            .WithSummary("Creates an account → {user:{id,email}, token}.");
-        users.MapPost("/signin", TicketingSignIn).WithName(nameof(TicketingSignIn)).Accepts<TicketingCredentials>("application/json").RequireRateLimiting(AuthRateLimits.Login)
-            .WithSummary("Signs in → {user:{id,email}, token}.");
-        users.MapPost("/signout", TicketingSignOut).WithName(nameof(TicketingSignOut))
-            .WithSummary("Revokes the bearer token's session.");
-        users.MapGet("/currentuser", TicketingCurrentUser).WithName(nameof(TicketingCurrentUser))
-            .WithSummary("The signed-in user, or null.");
-        // Unknown routes under the seed's prefix answer in the seed's shape too.
-        users.MapMethods("/{**path}", ["GET", "POST", "PUT", "PATCH", "DELETE"], TicketingNotFound).WithName(nameof(TicketingNotFound))
-            .ExcludeFromDescription();
-        return app;
-    }
-
-    internal static async Task<Results<Created<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignUp(
-        HttpRequest request, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
+    /// <summary>Creates an account → <c>{user:{id,email}, token}</c>.</summary>
+    [Function(nameof(TicketingSignUp))]
+    public async Task<Results<Created<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignUp(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/users/signup")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TicketingCredentials, cancellationToken);
         if (error is not null)
@@ -57,8 +45,11 @@ internal static class TicketingFunctions
         return TypedResults.Created("/api/users/currentuser", new TicketingAuthResponse(new TicketingUser(account!.UserId, account.Email), session.AccessToken));
     }
 
-    internal static async Task<Results<Ok<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignIn(
-        HttpRequest request, HttpContext context, TenantNamespace ns, AccountService service, CancellationToken cancellationToken)
+    /// <summary>Signs in → <c>{user:{id,email}, token}</c>.</summary>
+    [Function(nameof(TicketingSignIn))]
+    public async Task<Results<Ok<TicketingAuthResponse>, JsonHttpResult<TicketingErrorResponse>>> TicketingSignIn(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/users/signin")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TicketingCredentials, cancellationToken);
         if (error is not null)
@@ -86,7 +77,7 @@ internal static class TicketingFunctions
         switch (result.Status)
         {
             case SignInStatus.Locked:
-                context.Response.Headers.RetryAfter = RetryAfter.Seconds(result.RetryAfter);
+                request.HttpContext.Response.Headers.RetryAfter = RetryAfter.Seconds(result.RetryAfter);
                 return Errors(StatusCodes.Status429TooManyRequests, new TicketingError("Too many failed sign-ins; try again later"));
             case SignInStatus.InvalidCredentials:
                 return Errors(StatusCodes.Status400BadRequest, new TicketingError("Invalid credentials"));
@@ -96,9 +87,13 @@ internal static class TicketingFunctions
         return TypedResults.Ok(new TicketingAuthResponse(new TicketingUser(result.Account!.UserId, result.Account.Email), session.AccessToken));
     }
 
-    internal static async Task<Results<ContentHttpResult, JsonHttpResult<TicketingErrorResponse>>> TicketingSignOut(
-        HitUser? user, HttpRequest request, SessionStore sessions, CancellationToken cancellationToken)
+    /// <summary>Revokes the bearer token's session.</summary>
+    [Function(nameof(TicketingSignOut))]
+    public async Task<Results<ContentHttpResult, JsonHttpResult<TicketingErrorResponse>>> TicketingSignOut(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/users/signout")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
+        var user = WorkerUser.Find(request);
         if (user is null)
         {
             return Errors(StatusCodes.Status401Unauthorized, new TicketingError("Not authorized"));
@@ -118,9 +113,13 @@ internal static class TicketingFunctions
         return TypedResults.Content("{}", "application/json", statusCode: StatusCodes.Status200OK);
     }
 
-    internal static async Task<Ok<TicketingCurrentUserResponse>> TicketingCurrentUser(
-        HitUser? user, HttpRequest request, SessionStore sessions, CancellationToken cancellationToken)
+    /// <summary>The signed-in user, or null.</summary>
+    [Function(nameof(TicketingCurrentUser))]
+    public async Task<Ok<TicketingCurrentUserResponse>> TicketingCurrentUser(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/users/currentuser")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
+        var user = WorkerUser.Find(request);
         // Signed out (revoked session) reads as no user even while the token has not expired.
         var current = user is not null && SameNamespace(request, user) && await sessions.IsActiveAsync(user.Namespace, user.Id, user.SessionId, cancellationToken)
             ? new TicketingUser(user.Id, user.Email)
@@ -128,7 +127,10 @@ internal static class TicketingFunctions
         return TypedResults.Ok(new TicketingCurrentUserResponse(current));
     }
 
-    internal static JsonHttpResult<TicketingErrorResponse> TicketingNotFound() =>
+    /// <summary>Unknown routes under the seed's prefix answer in the seed's shape too (literal routes take precedence).</summary>
+    [Function(nameof(TicketingNotFound))]
+    public static JsonHttpResult<TicketingErrorResponse> TicketingNotFound(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", Route = "api/users/{*path}")] HttpRequest request) =>
         Errors(StatusCodes.Status404NotFound, new TicketingError("Not Found"));
 
     private static bool SameNamespace(HttpRequest request, HitUser user)
