@@ -7,6 +7,9 @@ internal sealed class FilesOptions
 {
     public const string Section = "Files";
 
+    /// <summary>What multipart framing adds to a file part, at most: a declared body longer than the limit plus this cannot fit.</summary>
+    public const long MultipartFramingBytes = 64 * 1024;
+
     /// <summary>Buckets uploads may name in <c>bucket_name</c>; anything else is refused with 400.</summary>
     public List<string> Buckets { get; set; } = [];
 

@@ -1,5 +1,7 @@
 using Hit.Files.Storage;
+using Hit.Platform.Cosmos;
 using Hit.Platform.Health;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Files;
@@ -16,11 +18,11 @@ internal static class FilesServices
         services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, FilesDocumentsJsonContext.Default));
         services.AddHitCosmosContainer(ContainerName);
         services.AddHealthChecks().AddHitCosmosCheck(tags: HealthEndpoints.ReadyTag);
-        services.AddHitStorage();
+        services.AddFilesBlobStorage();
         services.AddSingleton<FileStore>();
         services.AddSingleton<BlobUrlSigner>();
         services.AddSingleton<BlobContainers>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

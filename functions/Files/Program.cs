@@ -1,25 +1,26 @@
 using Hit.Files;
-using Hit.Files.Access;
 using Hit.Files.Categories;
-using Hit.Files.Page;
 using Hit.Files.Thumbnails;
-using Hit.Files.Uploads;
-using Hit.Platform;
+using Hit.Platform.Worker;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
-var builder = FunctionsApp.CreateBuilder(args);
-builder.Services.AddFilesCore();
-builder.Services.AddThumbnails();
-builder.Services.AddCategories();
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.AddHitPlatform();
+builder.Services.AddFilesCore();      // options, Cosmos container, blob storage, URL signing — used by:
+                                      //   Uploads/  POST /files/upload, /files/upload-url, /files/{id}/complete
+                                      //   Access/   GET /files/{id}, …/content, …/thumbnails/{size}; DELETE /files/{id}
+                                      //   Page/     GET /upload, /upload/{asset}: the drag-and-drop page
+builder.Services.AddThumbnails();     // Thumbnails/ blob trigger MakeThumbnail on uploads/{name}
+builder.Services.AddCategories();     // Categories/ /categories
 
-var app = builder.Build();
-app.UseHitPlatform();
-app.MapUploadFunctions();       // POST /files/upload, /files/upload-url, /files/{id}/complete
-app.MapFileAccessFunctions();   // GET /files/{id}, …/content, …/thumbnails/{size}; DELETE /files/{id}
-app.MapThumbnailFunctions();    // blob trigger MakeThumbnail on uploads/{name}
-app.MapCategoryFunctions();     // /categories
-app.MapUploadPage();            // GET /upload: the drag-and-drop page
+// The upload function enforces Files:MaxUploadBytes itself (413, nothing stored); the worker's Kestrel must not cut a
+// body at its default 30 MB first. Raised to the limit plus multipart framing, never below Kestrel's default; the upload
+// function also lifts it for its own request, so it can read an oversized body's tail before answering 413.
+// The host in Azure caps bodies at FUNCTIONS_REQUEST_BODY_SIZE_LIMIT (100 MB by default).
+builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<FilesOptions>>((kestrel, files) =>
+    kestrel.Limits.MaxRequestBodySize = Math.Max(kestrel.Limits.MaxRequestBodySize ?? 0, files.Value.MaxUploadBytes + FilesOptions.MultipartFramingBytes));
 
-app.Run();
-
-/// <summary>Entry point, public for WebApplicationFactory.</summary>
-public partial class Program;
+builder.Build().Run();

@@ -66,6 +66,7 @@ var apps = [
     name: 'auth'
     folder: 'Auth'
     deploymentContainer: 'deploy-auth'
+    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'auth', ttl: true }
@@ -89,6 +90,7 @@ var apps = [
     name: 'directory'
     folder: 'Directory'
     deploymentContainer: 'deploy-directory'
+    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'directory', ttl: false }
@@ -109,6 +111,7 @@ var apps = [
     name: 'files'
     folder: 'Files'
     deploymentContainer: 'deploy-files'
+    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'files', ttl: false }

@@ -33,6 +33,8 @@ public sealed class FilesHostFixture : IAsyncLifetime
             ["Files__Buckets__1"] = "avatars",
             ["Files__MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
+            // The trigger's one summary line per invocation (the tests count invocations by it).
+            ["Logging__LogLevel__Hit.Files.Thumbnails.ThumbnailFunctions"] = "Information",
         };
 
     public async Task InitializeAsync()

@@ -1,6 +1,8 @@
 using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hit.Platform.Errors;
-using Hit.Platform.Storage;
 using Microsoft.Net.Http.Headers;
 
 namespace Hit.Files.Access;
@@ -19,9 +21,9 @@ internal sealed class BlobStreamResult(BlobClient blob, string contentType, stri
         BlobProperties properties;
         try
         {
-            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         }
-        catch (StorageRequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {
             await Problems.Write(http, StatusCodes.Status404NotFound, FileProblemCodes.FileNotFound, "The stored content is gone.");
             return;
@@ -68,10 +70,10 @@ internal sealed class BlobStreamResult(BlobClient blob, string contentType, stri
         var (from, to) = range ?? (0, length - 1);
         var options = new BlobDownloadOptions
         {
-            Range = new Azure.HttpRange(from, to - from + 1),
+            Range = new HttpRange(from, to - from + 1),
             Conditions = new BlobRequestConditions { IfMatch = properties.ETag },
         };
-        await using var download = await blob.DownloadStreamingAsync(options, cancellationToken);
+        using var download = (await blob.DownloadStreamingAsync(options, cancellationToken)).Value;
         if (range is not null)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;

@@ -2,32 +2,23 @@ using Hit.Contracts.Files;
 using Hit.Files.Storage;
 using Hit.Files.Uploads;
 using Hit.Platform.Errors;
-using Hit.Platform.Storage;
+using Azure.Storage.Sas;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Files.Access;
 
 /// <summary>Reading and deleting files. Every lookup is a point read in the caller's namespace partition.</summary>
-internal static partial class FileAccessFunctions
+internal sealed partial class FileAccessFunctions(
+    FileStore store, BlobContainers containers, BlobUrlSigner signer, IOptions<FilesOptions> options, ILogger<FileAccessFunctions> logger)
 {
-    public static IEndpointRouteBuilder MapFileAccessFunctions(this IEndpointRouteBuilder app)
-    {
-        var files = app.MapGroup("/files").WithTags("Files");
-        files.MapGet("/{id}", GetFile).WithName(nameof(GetFile))
-            .WithSummary("File info with short-lived read URLs for the original and each thumbnail.");
-        files.MapGet("/{id}/content", GetFileContent).WithName(nameof(GetFileContent))
-            .WithSummary("Streams the original (ranges, ETag/If-None-Match).");
-        files.MapGet("/{id}/thumbnails/{size}", GetThumbnail).WithName(nameof(GetThumbnail))
-            .WithSummary("Streams one thumbnail: 128, 256, 1024 or 256-square by default.");
-        files.MapDelete("/{id}", DeleteFile).WithName(nameof(DeleteFile))
-            .WithSummary("Deletes the original, its thumbnails and the document.");
-        return app;
-    }
-
-    internal static async Task<Results<Ok<FileResponse>, ProblemHttpResult>> GetFile(
-        string id, TenantNamespace ns, FileStore store, BlobUrlSigner signer, IOptions<FilesOptions> options, CancellationToken cancellationToken)
+    /// <summary>File info with short-lived read URLs for the original and each thumbnail.</summary>
+    [Function(nameof(GetFile))]
+    public async Task<Results<Ok<FileResponse>, ProblemHttpResult>> GetFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "files/{id}")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, ns, id, cancellationToken) is not { } file)
         {
@@ -51,8 +42,11 @@ internal static partial class FileAccessFunctions
         return TypedResults.Ok(FileResponses.From(file, url.AbsoluteUri, thumbnailUrls, expiresAt));
     }
 
-    internal static async Task<Results<BlobStreamResult, ProblemHttpResult>> GetFileContent(
-        string id, TenantNamespace ns, FileStore store, BlobContainers containers, CancellationToken cancellationToken)
+    /// <summary>Streams the original (ranges, ETag/If-None-Match).</summary>
+    [Function(nameof(GetFileContent))]
+    public async Task<Results<BlobStreamResult, ProblemHttpResult>> GetFileContent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "files/{id}/content")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, ns, id, cancellationToken) is not { } file || file.Status == FileStatuses.Uploading)
         {
@@ -63,8 +57,11 @@ internal static partial class FileAccessFunctions
         return new BlobStreamResult(blob, file.ContentType, file.Name, ContentSniffing.IsSafeInline(file.ContentType));
     }
 
-    internal static async Task<Results<BlobStreamResult, ProblemHttpResult>> GetThumbnail(
-        string id, string size, TenantNamespace ns, FileStore store, BlobContainers containers, CancellationToken cancellationToken)
+    /// <summary>Streams one thumbnail: 128, 256, 1024 or 256-square by default.</summary>
+    [Function(nameof(GetThumbnail))]
+    public async Task<Results<BlobStreamResult, ProblemHttpResult>> GetThumbnail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "files/{id}/thumbnails/{size}")] HttpRequest request,
+        string id, string size, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, ns, id, cancellationToken) is not { } file)
         {
@@ -89,8 +86,10 @@ internal static partial class FileAccessFunctions
     /// Blobs first, the document last: a failure part-way leaves the document, so repeating the DELETE finishes the
     /// job instead of orphaning blobs nobody can find any more.
     /// </summary>
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteFile(
-        string id, TenantNamespace ns, FileStore store, BlobContainers containers, ILogger<FileStore> logger, CancellationToken cancellationToken)
+    [Function(nameof(DeleteFile))]
+    public async Task<Results<NoContent, ProblemHttpResult>> DeleteFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "files/{id}")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         if (await FindAsync(store, ns, id, cancellationToken) is not { } file)
         {

@@ -1,51 +1,30 @@
+using Hit.Contracts;
 using Hit.Contracts.Files;
+using Hit.Platform.Cosmos;
 using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Hit.Files.Categories;
 
 /// <summary>Hierarchical categories per namespace — each endpoint one Azure Function.</summary>
-internal static class CategoryFunctions
+internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptions> options)
 {
-    public static IServiceCollection AddCategories(this IServiceCollection services)
+    /// <summary>Creates a category; its slug is unique among its siblings.</summary>
+    [Function(nameof(CreateCategory))]
+    public async Task<Results<Created<CategoryResponse>, ProblemHttpResult>> CreateCategory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "categories")] HttpRequest http,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
-        Slugger.EnsureNormalizationAvailable();
+        var (request, invalid) = await JsonBody.ReadAsync(http, HitJsonContext.Default.CreateCategoryRequest, cancellationToken);
+        if (request is null)
+        {
+            return invalid!;
+        }
 
-        // The container itself is registered once by AddFilesCore; this only adds the document types.
-        services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, CategoryDocumentsJsonContext.Default));
-        services.AddSingleton<SlugReservations>();
-        services.AddSingleton<TreeLock>();
-        services.AddSingleton<CategoryStore>();
-
-        // A tree nests two JSON levels per category level (object + children array); at the deepest allowed
-        // Files:MaxCategoryDepth (32) that passes the serializer's default limit of 64.
-        services.Configure<HttpJsonOptions>(o => o.SerializerOptions.MaxDepth = Math.Max(o.SerializerOptions.MaxDepth, 128));
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapCategoryFunctions(this IEndpointRouteBuilder app)
-    {
-        var categories = app.MapGroup("/categories").WithTags("Categories");
-        categories.MapPost("/", CreateCategory).WithName(nameof(CreateCategory))
-            .WithSummary("Creates a category; its slug is unique among its siblings.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-        categories.MapGet("/", ListCategories).WithName(nameof(ListCategories))
-            .WithSummary("Lists the namespace's categories, flat or (?tree=true) nested.");
-        categories.MapGet("/{id}", GetCategory).WithName(nameof(GetCategory))
-            .WithSummary("Reads a category.").ProducesProblem(404);
-        categories.MapPut("/{id}", UpdateCategory).WithName(nameof(UpdateCategory))
-            .WithSummary("Replaces a category's title and parent; a new parent moves its whole subtree.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-        categories.MapDelete("/{id}", DeleteCategory).WithName(nameof(DeleteCategory))
-            .WithSummary("Deletes a category that has no children.").ProducesProblem(404).ProducesProblem(409);
-        return app;
-    }
-
-    internal static async Task<Results<Created<CategoryResponse>, ProblemHttpResult>> CreateCategory(
-        CreateCategoryRequest request, TenantNamespace ns, CategoryStore store, IOptions<FilesOptions> options, CancellationToken cancellationToken)
-    {
         var (title, error) = CategoryValidation.Title(request.Title);
         if (title is null)
         {
@@ -58,20 +37,47 @@ internal static class CategoryFunctions
             : Refused(result.Outcome, options.Value);
     }
 
-    internal static async Task<Results<Ok<CategoryResponse>, ProblemHttpResult>> GetCategory(
-        string id, TenantNamespace ns, CategoryStore store, CancellationToken cancellationToken) =>
+    /// <summary>Reads a category.</summary>
+    [Function(nameof(GetCategory))]
+    public async Task<Results<Ok<CategoryResponse>, ProblemHttpResult>> GetCategory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "categories/{id}")] HttpRequest http,
+        string id, TenantNamespace ns, CancellationToken cancellationToken) =>
         await store.GetAsync(ns.Value, id, cancellationToken) is { } category ? TypedResults.Ok(category.ToResponse()) : NotFound();
 
-    internal static async Task<Ok<CategoryListResponse>> ListCategories(
-        TenantNamespace ns, CategoryStore store, CancellationToken cancellationToken, [FromQuery] bool? tree = null)
+    /// <summary>Lists the namespace's categories, flat or (<c>?tree=true</c>) nested.</summary>
+    [Function(nameof(ListCategories))]
+    public async Task<Results<Ok<CategoryListResponse>, ProblemHttpResult>> ListCategories(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "categories")] HttpRequest http,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
+        // As minimal APIs bound `bool? tree`: absent is false, anything but a boolean is a 400.
+        bool? tree = null;
+        if (http.Query.TryGetValue("tree", out var values) && values.ToString() is { Length: > 0 } raw)
+        {
+            if (!bool.TryParse(raw, out var parsed))
+            {
+                return Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, $"tree must be true or false, not '{(raw.Length > 16 ? raw[..16] : raw)}'.", "tree");
+            }
+
+            tree = parsed;
+        }
+
         var categories = await store.ListAsync(ns.Value, cancellationToken);
         return TypedResults.Ok(new CategoryListResponse(tree == true ? CategoryTree.Nest(categories) : CategoryTree.Flat(categories)));
     }
 
-    internal static async Task<Results<Ok<CategoryResponse>, ProblemHttpResult>> UpdateCategory(
-        string id, UpdateCategoryRequest request, TenantNamespace ns, CategoryStore store, IOptions<FilesOptions> options, CancellationToken cancellationToken)
+    /// <summary>Replaces a category's title and parent; a new parent moves its whole subtree.</summary>
+    [Function(nameof(UpdateCategory))]
+    public async Task<Results<Ok<CategoryResponse>, ProblemHttpResult>> UpdateCategory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "categories/{id}")] HttpRequest http,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
+        var (request, invalid) = await JsonBody.ReadAsync(http, HitJsonContext.Default.UpdateCategoryRequest, cancellationToken);
+        if (request is null)
+        {
+            return invalid!;
+        }
+
         if (!CategoryValidation.IsCategoryId(id))
         {
             return NotFound();
@@ -87,8 +93,11 @@ internal static class CategoryFunctions
         return result.Outcome == CategoryOutcome.Applied ? TypedResults.Ok(result.Category!.ToResponse()) : Refused(result.Outcome, options.Value);
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteCategory(
-        string id, TenantNamespace ns, CategoryStore store, IOptions<FilesOptions> options, CancellationToken cancellationToken)
+    /// <summary>Deletes a category that has no children.</summary>
+    [Function(nameof(DeleteCategory))]
+    public async Task<Results<NoContent, ProblemHttpResult>> DeleteCategory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "categories/{id}")] HttpRequest http,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         var result = await store.DeleteAsync(ns.Value, id, cancellationToken);
         return result.Outcome == CategoryOutcome.Applied ? TypedResults.NoContent() : Refused(result.Outcome, options.Value);
@@ -112,4 +121,23 @@ internal static class CategoryFunctions
         CategoryOutcome.TreeBusy => Problems.Conflict("Another move in this namespace is in progress; retry.", CategoryProblemCodes.TreeBusy),
         _ => throw new InvalidOperationException($"Outcome {outcome} is not a refusal."),
     };
+}
+
+internal static class CategoryServices
+{
+    public static IServiceCollection AddCategories(this IServiceCollection services)
+    {
+        Slugger.EnsureNormalizationAvailable();
+
+        // The container itself is registered once by AddFilesCore; this only adds the document types.
+        services.AddHitCosmos(json => json.TypeInfoResolverChain.Insert(0, CategoryDocumentsJsonContext.Default));
+        services.AddSingleton<SlugReservations>();
+        services.AddSingleton<TreeLock>();
+        services.AddSingleton<CategoryStore>();
+
+        // A tree nests two JSON levels per category level (object + children array); at the deepest allowed
+        // Files:MaxCategoryDepth (32) that passes the serializer's default limit of 64.
+        services.Configure<HttpJsonOptions>(o => o.SerializerOptions.MaxDepth = Math.Max(o.SerializerOptions.MaxDepth, 128));
+        return services;
+    }
 }

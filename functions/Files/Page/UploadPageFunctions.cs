@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hit.Platform.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -16,7 +17,7 @@ namespace Hit.Files.Page;
 /// sheet), embedded in the assembly so the published handler needs no static-file folder. Every URL in the page is
 /// relative, so it works at <c>/upload</c> and behind the gateway at <c>/files/upload</c>.
 /// </summary>
-internal static class UploadPageFunctions
+internal sealed class UploadPageFunctions(IOptions<FilesOptions> options)
 {
     /// <summary>
     /// Everything comes from the app itself; no inline script or style, so an injected file name cannot run. Thumbnails
@@ -39,15 +40,12 @@ internal static class UploadPageFunctions
     // The page depends only on the app's options, which are fixed for its lifetime: render once per options instance.
     private static readonly ConditionalWeakTable<FilesOptions, PageAsset> Pages = [];
 
-    public static IEndpointRouteBuilder MapUploadPage(this IEndpointRouteBuilder app)
+    /// <summary>The page itself (<c>/upload</c>; <c>/upload/</c> redirects to it).</summary>
+    [Function(nameof(UploadPage))]
+    public Results<FileContentHttpResult, RedirectHttpResult> UploadPage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "upload")] HttpRequest request)
     {
-        app.MapGet("/upload", UploadPage).WithName(nameof(UploadPage)).WithTags("Upload page").ExcludeFromDescription();
-        app.MapGet("/upload/{asset}", UploadPageAsset).WithName(nameof(UploadPageAsset)).WithTags("Upload page").ExcludeFromDescription();
-        return app;
-    }
-
-    internal static Results<FileContentHttpResult, RedirectHttpResult> UploadPage(HttpContext http, IOptions<FilesOptions> options)
-    {
+        var http = request.HttpContext;
         // The page's relative URLs resolve against …/upload; under …/upload/ they would point one level too deep.
         if (http.Request.Path.Value?.EndsWith('/') == true)
         {
@@ -57,9 +55,12 @@ internal static class UploadPageFunctions
         return Serve(http, Pages.GetValue(options.Value, Render));
     }
 
-    internal static Results<FileContentHttpResult, ProblemHttpResult> UploadPageAsset(string asset, HttpContext http) =>
+    /// <summary>The page's script and style sheet; any other name is 404.</summary>
+    [Function(nameof(UploadPageAsset))]
+    public static Results<FileContentHttpResult, ProblemHttpResult> UploadPageAsset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "upload/{asset}")] HttpRequest request, string asset) =>
         Assets.TryGetValue(asset, out var content)
-            ? Serve(http, content)
+            ? Serve(request.HttpContext, content)
             : Problems.NotFound($"The upload page has no asset '{(asset.Length > 64 ? asset[..64] : asset)}'.");
 
     /// <summary>Fills the page template with the app's buckets and upload limit.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using Hit.Platform.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace Hit.Files.Storage;
 
@@ -17,8 +18,8 @@ internal sealed class BlobContainers(BlobServiceClient blobs)
     /// <summary>The container, created first if this process has not done so yet.</summary>
     public async Task<BlobContainerClient> GetAsync(string container, CancellationToken cancellationToken)
     {
-        var client = blobs.GetContainerClient(container);
-        var creation = _created.GetOrAdd(container, _ => new Lazy<Task>(() => client.CreateIfNotExistsAsync(CancellationToken.None)));
+        var client = blobs.GetBlobContainerClient(container);
+        var creation = _created.GetOrAdd(container, _ => new Lazy<Task>(() => client.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None)));
         try
         {
             await creation.Value.WaitAsync(cancellationToken);
@@ -33,7 +34,7 @@ internal sealed class BlobContainers(BlobServiceClient blobs)
         return client;
     }
 
-    public BlobContainerClient Container(string container) => blobs.GetContainerClient(container);
+    public BlobContainerClient Container(string container) => blobs.GetBlobContainerClient(container);
 
     /// <summary>
     /// Removes a file's blobs: its thumbnails, then the original. Idempotent, so a retry finishes a half-done removal.
@@ -41,7 +42,7 @@ internal sealed class BlobContainers(BlobServiceClient blobs)
     public async Task DeleteFileBlobsAsync(string ns, string bucket, string fileId, string originalBlobName, CancellationToken cancellationToken)
     {
         var thumbnails = await GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
-        await foreach (var item in thumbnails.GetBlobsAsync(BlobLayout.ThumbnailPrefix(ns, bucket, fileId), cancellationToken))
+        await foreach (var item in thumbnails.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: BlobLayout.ThumbnailPrefix(ns, bucket, fileId), cancellationToken: cancellationToken))
         {
             await thumbnails.GetBlobClient(item.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }

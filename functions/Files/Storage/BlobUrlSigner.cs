@@ -1,4 +1,6 @@
-using Hit.Platform.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
 
 namespace Hit.Files.Storage;
 
@@ -7,7 +9,7 @@ namespace Hit.Files.Storage;
 /// identity (Azure) a user delegation SAS, whose key is fetched once and reused until it is close to expiring, so
 /// signing a URL costs no round trip. Needs the Storage Blob Delegator role in Azure (infra grants it).
 /// </summary>
-internal sealed class BlobUrlSigner(BlobServiceClient blobs, StorageConnection connection, TimeProvider time) : IDisposable
+internal sealed class BlobUrlSigner(BlobServiceClient blobs, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan DelegationKeyLifetime = TimeSpan.FromDays(1);
     private readonly SemaphoreSlim _keyLock = new(1, 1);
@@ -17,14 +19,23 @@ internal sealed class BlobUrlSigner(BlobServiceClient blobs, StorageConnection c
         CancellationToken cancellationToken)
     {
         var expiresAt = time.GetUtcNow().Add(lifetime);
-        var blob = blobs.GetContainerClient(container).GetBlobClient(blobName);
-        if (connection.HasSharedKey)
+        var blob = blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
+        var sas = new BlobSasBuilder(permissions, expiresAt)
         {
-            return (blob.GenerateSasUri(permissions, expiresAt), expiresAt);
+            BlobContainerName = container,
+            BlobName = blobName,
+            Resource = "b",
+            // HTTPS only wherever the endpoint is HTTPS (everywhere but the emulator).
+            Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+        };
+        if (blob.CanGenerateSasUri)
+        {
+            return (blob.GenerateSasUri(sas), expiresAt);
         }
 
         var key = await GetDelegationKeyAsync(expiresAt, cancellationToken);
-        return (blob.GenerateUserDelegationSasUri(key, permissions, expiresAt), expiresAt);
+        var uri = new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, blobs.AccountName) };
+        return (uri.ToUri(), expiresAt);
     }
 
     public void Dispose() => _keyLock.Dispose();
@@ -46,7 +57,7 @@ internal sealed class BlobUrlSigner(BlobServiceClient blobs, StorageConnection c
 
             // Start a little in the past: the storage service's clock may be behind ours.
             var now = time.GetUtcNow();
-            _key = await blobs.GetUserDelegationKeyAsync(now.AddMinutes(-5), now.Add(DelegationKeyLifetime), cancellationToken);
+            _key = (await blobs.GetUserDelegationKeyAsync(now.AddMinutes(-5), now.Add(DelegationKeyLifetime), cancellationToken)).Value;
             return _key;
         }
         finally

@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Hit.Contracts.Files;
 using Hit.Files.Storage;
 using Hit.Files.Uploads;
 using Hit.Imaging;
 using Hit.Imaging.Thumbnails;
-using Hit.Platform.Storage;
-using Hit.Platform.Triggers;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Files.Thumbnails;
@@ -24,8 +24,14 @@ internal sealed partial class ThumbnailProcessor(
     /// <summary>Metadata on every generated blob, so tooling can tell generated output from user content.</summary>
     public const string GeneratedMetadataKey = "hit_generated_from";
 
-    public async Task ProcessAsync(BlobTriggerInput blob, List<string> invocationLogs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes the original <paramref name="blob"/> names; <paramref name="triggeredETag"/> is the version that fired
+    /// the trigger (null when unknown). One summary line per call goes to <paramref name="invocationLogs"/>.
+    /// </summary>
+    public async Task ProcessAsync(BlobClient blob, string? triggeredETag, List<string> invocationLogs, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(blob);
+        ArgumentNullException.ThrowIfNull(invocationLogs);
         var settings = options.Value;
         if (!BlobLayout.TryParseOriginal(blob.Name, out var path) || !settings.AllowedBuckets.Contains(path.Bucket, StringComparer.Ordinal))
         {
@@ -39,20 +45,18 @@ internal sealed partial class ThumbnailProcessor(
         BlobProperties current;
         try
         {
-            current = await original.GetPropertiesAsync(cancellationToken: cancellationToken);
+            current = (await original.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         }
-        catch (StorageRequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {
-            Log.Gone(logger, blob.Name);
-            invocationLogs.Add($"skipped {blob.Name}: deleted before it was processed");
+            Gone(blob.Name, invocationLogs);
             return;
         }
 
         var etag = current.ETag.ToString();
-        if (blob.ETag is { Length: > 0 } triggered && triggered.Trim('"') != etag.Trim('"'))
+        if (triggeredETag is { Length: > 0 } triggered && triggered.Trim('"') != etag.Trim('"'))
         {
-            Log.Stale(logger, blob.Name);
-            invocationLogs.Add($"skipped {blob.Name}: replaced since the event; the newer version triggers again");
+            Stale(blob.Name, invocationLogs);
             return;
         }
 
@@ -65,14 +69,32 @@ internal sealed partial class ThumbnailProcessor(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var content = blob.Content.ToMemory();
-        var contentType = ContentSniffing.Sniff(content.Span[..Math.Min(content.Length, ContentSniffing.HeadLength)]);
-        var verdict = await DecideAsync(path, content, contentType, settings, cancellationToken);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        StoredContent stored;
+        try
+        {
+            stored = await ReadAsync(original, current, settings, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status404NotFound or StatusCodes.Status412PreconditionFailed)
+        {
+            // Deleted or replaced while it was being read: the read is pinned to the ETag checked above.
+            if (ex.Status == StatusCodes.Status404NotFound)
+            {
+                Gone(blob.Name, invocationLogs);
+            }
+            else
+            {
+                Stale(blob.Name, invocationLogs);
+            }
+
+            return;
+        }
+
+        var (content, length, sha256, contentType) = stored;
+        var verdict = await DecideAsync(path, content, length, contentType, settings, cancellationToken);
         var now = time.GetUtcNow();
         var saved = await store.UpdateAsync(path.Namespace, path.FileId,
-            file => file.IsSettled && file.SourceETag == etag ? null : Settle(file, verdict, etag, content.Length, sha256, contentType, now),
-            () => Settle(NewDirectFile(path, blob.Name, now), verdict, etag, content.Length, sha256, contentType, now),
+            file => file.IsSettled && file.SourceETag == etag ? null : Settle(file, verdict, etag, length, sha256, contentType, now),
+            () => Settle(NewDirectFile(path, blob.Name, now), verdict, etag, length, sha256, contentType, now),
             cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         Log.Settled(logger, blob.Name, saved!.Status, verdict.Reason ?? "", verdict.Thumbnails.Count, elapsed.TotalMilliseconds, verdict.Imaging.TotalMilliseconds);
@@ -80,7 +102,51 @@ internal sealed partial class ThumbnailProcessor(
             $"{saved.Status} {blob.Name}: {verdict.Thumbnails.Count} thumbnails in {elapsed.TotalMilliseconds:F1} ms (imaging {verdict.Imaging.TotalMilliseconds:F1} ms){(verdict.Reason is null ? "" : " — " + verdict.Reason)}"));
     }
 
-    private async Task<Verdict> DecideAsync(OriginalPath path, ReadOnlyMemory<byte> content, string contentType, FilesOptions settings,
+    /// <summary>
+    /// The original's bytes, type and SHA-256, read pinned to <paramref name="properties"/>' ETag. Within the
+    /// thumbnail limits it is downloaded whole (the decoder needs it); a larger blob is only streamed through the hash
+    /// and the sniffer, never held, because it fails on size anyway.
+    /// </summary>
+    private static async Task<StoredContent> ReadAsync(BlobClient blob, BlobProperties properties, FilesOptions settings, CancellationToken cancellationToken)
+    {
+        var conditions = new BlobRequestConditions { IfMatch = properties.ETag };
+        if (properties.ContentLength <= Math.Min(settings.MaxUploadBytes, settings.Thumbnails.MaxInputBytes))
+        {
+            var bytes = (await blob.DownloadContentAsync(new BlobDownloadOptions { Conditions = conditions }, cancellationToken)).Value.Content.ToArray();
+            return new StoredContent(bytes, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)),
+                ContentSniffing.Sniff(bytes.AsSpan(0, Math.Min(bytes.Length, ContentSniffing.HeadLength))));
+        }
+
+        using var download = (await blob.DownloadStreamingAsync(new BlobDownloadOptions { Conditions = conditions }, cancellationToken)).Value;
+        var head = new byte[ContentSniffing.HeadLength];
+        var headLength = await download.Content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(head, 0, headLength);
+        long length = headLength;
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await download.Content.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, n);
+            length += n;
+        }
+
+        return new StoredContent(null, length, Convert.ToHexStringLower(hash.GetHashAndReset()), ContentSniffing.Sniff(head.AsSpan(0, headLength)));
+    }
+
+    private void Gone(string blobName, List<string> invocationLogs)
+    {
+        Log.Gone(logger, blobName);
+        invocationLogs.Add($"skipped {blobName}: deleted before it was processed");
+    }
+
+    private void Stale(string blobName, List<string> invocationLogs)
+    {
+        Log.Stale(logger, blobName);
+        invocationLogs.Add($"skipped {blobName}: replaced since the event; the newer version triggers again");
+    }
+
+    private async Task<Verdict> DecideAsync(OriginalPath path, byte[]? content, long length, string contentType, FilesOptions settings,
         CancellationToken cancellationToken)
     {
         if (contentType == ContentSniffing.Svg)
@@ -99,14 +165,12 @@ internal sealed partial class ThumbnailProcessor(
         }
 
         var limits = settings.Thumbnails;
-        if (content.Length > settings.MaxUploadBytes || content.Length > limits.MaxInputBytes)
+        if (content is null || length > settings.MaxUploadBytes || length > limits.MaxInputBytes)
         {
-            return Verdict.Fail($"the image is {content.Length} bytes; thumbnails are made for images up to {Math.Min(settings.MaxUploadBytes, limits.MaxInputBytes)} bytes");
+            return Verdict.Fail($"the image is {length} bytes; thumbnails are made for images up to {Math.Min(settings.MaxUploadBytes, limits.MaxInputBytes)} bytes");
         }
 
-        var bytes = MemoryMarshal.TryGetArray(content, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : content.ToArray();
+        var bytes = content;
         var imaging = new ImagingLimits { MaxInputBytes = limits.MaxInputBytes, MaxPixels = limits.MaxPixels };
         ThumbnailResult result;
         var imagingStarted = Stopwatch.GetTimestamp();
@@ -139,7 +203,7 @@ internal sealed partial class ThumbnailProcessor(
             var type = png ? ContentSniffing.Png : ContentSniffing.Jpeg;
             await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(thumbnail.Data), new BlobUploadOptions
             {
-                ContentType = type,
+                HttpHeaders = new BlobHttpHeaders { ContentType = type },
                 Metadata = new Dictionary<string, string> { [GeneratedMetadataKey] = path.FileId },
             }, cancellationToken);
             return new ThumbnailEntry(key, name, thumbnail.Width, thumbnail.Height, type, thumbnail.Data.Length);
@@ -179,6 +243,9 @@ internal sealed partial class ThumbnailProcessor(
         CreatedAt = now,
         UpdatedAt = now,
     };
+
+    /// <summary>The original as read: its bytes (null when over the limits, streamed only), length, SHA-256 and sniffed type.</summary>
+    private sealed record StoredContent(byte[]? Content, long Length, string Sha256, string ContentType);
 
     private sealed record Verdict(string Status, string? Reason, IReadOnlyList<ThumbnailEntry> Thumbnails, int? Width, int? Height)
     {

@@ -85,4 +85,13 @@ internal sealed class MeteredStream(ReadOnlyMemory<byte> head, Stream source, lo
 internal sealed class UploadTooLargeException(long limit) : Exception($"The upload exceeds the limit of {limit} bytes.")
 {
     public long Limit { get; } = limit;
+
+    /// <summary>The Blob SDK may wrap a read failure of the source stream (concurrent block uploads aggregate theirs).</summary>
+    public static bool IsCause(Exception? exception) => exception switch
+    {
+        null => false,
+        UploadTooLargeException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsCause),
+        _ => IsCause(exception.InnerException),
+    };
 }

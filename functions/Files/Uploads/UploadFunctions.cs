@@ -1,49 +1,57 @@
 using System.Text;
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Hit.Contracts;
 using Hit.Contracts.Files;
 using Hit.Files.Access;
 using Hit.Files.Storage;
 using Hit.Platform.Errors;
-using Hit.Platform.Storage;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Hit.Files.Uploads;
 
 /// <summary>Uploads: multipart through the API, or a SAS URL for a direct upload followed by <c>complete</c>.</summary>
-internal static partial class UploadFunctions
+internal sealed partial class UploadFunctions(
+    IOptions<FilesOptions> options, BlobContainers containers, FileStore store, BlobUrlSigner signer, TimeProvider time, ILogger<UploadFunctions> logger)
 {
     private const int MaxTextFieldBytes = 4096;
 
-    public static IEndpointRouteBuilder MapUploadFunctions(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Blocks of 4 MiB, at most 4 in flight, and a single-shot PUT only up to 4 MiB: the part's stream is not
+    /// seekable, so the SDK buffers what it sends — this bounds that to ≈ 20 MiB per upload instead of its 256 MiB
+    /// single-upload default. The block list is committed only at the end, so a refused upload leaves no blob.
+    /// </summary>
+    private static readonly StorageTransferOptions StreamingTransfer = new()
     {
-        var files = app.MapGroup("/files").WithTags("Files");
-        files.MapPost("/upload", UploadFile).WithName(nameof(UploadFile))
-            .WithSummary("Uploads one file (multipart field `file`; optional `file_tags`, `bucket_name` before it).")
-            .DisableAntiforgery();
-        files.MapPost("/upload-url", CreateUploadUrl).WithName(nameof(CreateUploadUrl))
-            .WithSummary("Issues a short-lived SAS URL for a direct upload of a large file.");
-        files.MapPost("/{id}/complete", CompleteUpload).WithName(nameof(CompleteUpload))
-            .WithSummary("Verifies a direct upload (size, type, SHA-256) and registers it.");
-        return app;
-    }
+        InitialTransferSize = 4 * 1024 * 1024,
+        MaximumTransferSize = 4 * 1024 * 1024,
+        MaximumConcurrency = 4,
+    };
 
     /// <summary>
     /// Streams the file part straight into blob storage — never buffered whole — sniffing its type from the first
     /// bytes and hashing it on the way. Text fields must come before the file part, as with S3 and GCS form
     /// uploads: the blob's path depends on the bucket.
     /// </summary>
-    internal static async Task<Results<Created<FileResponse>, ProblemHttpResult>> UploadFile(
-        HttpContext http, TenantNamespace ns, IOptions<FilesOptions> options, BlobContainers containers, FileStore store, TimeProvider time,
-        ILogger<FileStore> logger, CancellationToken cancellationToken)
+    [Function(nameof(UploadFile))]
+    public async Task<Results<Created<FileResponse>, ProblemHttpResult>> UploadFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var request = http.Request;
+        var http = request.HttpContext;
 
-        // The limit is ours (below); Kestrel's default 30 MB cap would cut 100 MB uploads short.
+        // The limit is ours (below); Kestrel's default 30 MB cap would cut 100 MB uploads short. Program.cs lifts the
+        // worker's server-wide cap as well, since the body may already be flowing when the function starts.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
             bodySize.MaxRequestBodySize = null;
@@ -58,7 +66,7 @@ internal static partial class UploadFunctions
         }
 
         // Multipart framing adds well under 64 KiB; a declared length beyond that cannot fit the limit.
-        if (request.ContentLength > settings.MaxUploadBytes + 64 * 1024)
+        if (request.ContentLength > settings.MaxUploadBytes + FilesOptions.MultipartFramingBytes)
         {
             return await TooLargeAsync(http, settings.MaxUploadBytes, cancellationToken);
         }
@@ -81,7 +89,7 @@ internal static partial class UploadFunctions
             {
                 if (stored is not null)
                 {
-                    await DiscardAsync(stored, ns.Value, containers, store);
+                    await DiscardAsync(stored, ns.Value);
                     return Problems.BadRequest("file", "Send exactly one part named `file`.", FileProblemCodes.FileMissing);
                 }
 
@@ -96,7 +104,7 @@ internal static partial class UploadFunctions
                 }
 
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                var result = await StoreAsync(http, ns.Value, bucket, tags, fileName, section, settings, containers, store, time, logger, cancellationToken);
+                var result = await StoreAsync(http, ns.Value, bucket, tags, fileName, section, settings, cancellationToken);
                 if (result.Problem is { } problem)
                 {
                     return problem;
@@ -108,7 +116,7 @@ internal static partial class UploadFunctions
             {
                 if (stored is not null)
                 {
-                    await DiscardAsync(stored, ns.Value, containers, store);
+                    await DiscardAsync(stored, ns.Value);
                     return Problems.BadRequest(name, $"`{name}` must come before the `file` part.", FileProblemCodes.FieldAfterFile);
                 }
 
@@ -134,9 +142,8 @@ internal static partial class UploadFunctions
             : TypedResults.Created($"{request.PathBase}/files/{stored.Id}", stored);
     }
 
-    private static async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string bucket, List<string> tags,
-        string? rawName, MultipartSection section, FilesOptions settings, BlobContainers containers, FileStore store, TimeProvider time, ILogger logger,
-        CancellationToken cancellationToken)
+    private async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string bucket, List<string> tags,
+        string? rawName, MultipartSection section, FilesOptions settings, CancellationToken cancellationToken)
     {
         var fileId = BlobLayout.NewFileId();
         var name = SafeFileName.From(rawName);
@@ -150,9 +157,13 @@ internal static partial class UploadFunctions
         await using var metered = new MeteredStream(head.AsMemory(0, headLength), section.Body, settings.MaxUploadBytes);
         try
         {
-            await blob.UploadAsync(metered, new BlobUploadOptions { ContentType = contentType }, cancellationToken);
+            await blob.UploadAsync(metered, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                TransferOptions = StreamingTransfer,
+            }, cancellationToken);
         }
-        catch (UploadTooLargeException)
+        catch (Exception ex) when (UploadTooLargeException.IsCause(ex))
         {
             // Blocks staged so far are never committed; a single-shot PUT was aborted mid-body. Delete anyway in case a
             // retry or an earlier commit left something, then tell the client.
@@ -201,11 +212,18 @@ internal static partial class UploadFunctions
     }
 
     /// <summary>Issues a write-only SAS URL for exactly one new blob; the document waits in <c>uploading</c>.</summary>
-    internal static async Task<Results<Ok<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
-        UploadUrlRequest? body, TenantNamespace ns, IOptions<FilesOptions> options, BlobUrlSigner signer, BlobContainers containers, FileStore store,
-        TimeProvider time, CancellationToken cancellationToken)
+    [Function(nameof(CreateUploadUrl))]
+    public async Task<Results<Ok<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload-url")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var (body, invalid) = await JsonBody.ReadAsync(request, HitJsonContext.Default.UploadUrlRequest, cancellationToken, optional: true);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         if (body is null || string.IsNullOrWhiteSpace(body.Name))
         {
             return Problems.BadRequest("name", "`name` (the file name) is required.");
@@ -266,9 +284,10 @@ internal static partial class UploadFunctions
     /// Registers a direct upload: the blob must exist and fit the limit (an oversized one is deleted, 413); its type
     /// is sniffed and its SHA-256 computed from the stored bytes. Idempotent: completing twice answers the same file.
     /// </summary>
-    internal static async Task<Results<Ok<FileResponse>, ProblemHttpResult>> CompleteUpload(
-        string id, TenantNamespace ns, IOptions<FilesOptions> options, BlobContainers containers, FileStore store, TimeProvider time,
-        CancellationToken cancellationToken)
+    [Function(nameof(CompleteUpload))]
+    public async Task<Results<Ok<FileResponse>, ProblemHttpResult>> CompleteUpload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/{id}/complete")] HttpRequest request,
+        string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var document = BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns.Value, id, cancellationToken) : null;
@@ -286,21 +305,21 @@ internal static partial class UploadFunctions
         BlobDownloadStreamingResult download;
         try
         {
-            download = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            download = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
         }
-        catch (StorageRequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {
             return Problems.Conflict("Nothing has been uploaded to the upload URL yet.", FileProblemCodes.UploadNotFound);
         }
 
-        await using (download)
+        using (download)
         {
-            if (download.Details.BlobLength > settings.MaxUploadBytes)
+            if (download.Details.ContentLength > settings.MaxUploadBytes)
             {
                 await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
                 await store.DeleteAsync(ns.Value, id, cancellationToken);
                 return Problems.Create(StatusCodes.Status413PayloadTooLarge, FileProblemCodes.UploadTooLarge,
-                    $"The uploaded blob is {download.Details.BlobLength} bytes; files may be at most {settings.MaxUploadBytes} bytes. It was deleted.");
+                    $"The uploaded blob is {download.Details.ContentLength} bytes; files may be at most {settings.MaxUploadBytes} bytes. It was deleted.");
             }
 
             var head = new byte[ContentSniffing.HeadLength];
@@ -329,7 +348,7 @@ internal static partial class UploadFunctions
     /// A request refused after its file was stored (a field after the file, a second file) leaves nothing behind:
     /// the blob, any thumbnails the trigger already made, and the document go. Not cancellable — the client may be gone.
     /// </summary>
-    private static async Task DiscardAsync(FileResponse stored, string ns, BlobContainers containers, FileStore store)
+    private async Task DiscardAsync(FileResponse stored, string ns)
     {
         await containers.DeleteFileBlobsAsync(ns, stored.Bucket, stored.Id, BlobLayout.Original(ns, stored.Bucket, stored.Id, stored.Name), CancellationToken.None);
         await store.DeleteAsync(ns, stored.Id, CancellationToken.None);

@@ -36,6 +36,8 @@ await using var host = new LocalFunctionsHost(new LocalFunctionsHostOptions
     Settings = new Dictionary<string, string?>(TestStack.AsEnvironment(TestStack.Settings(database: "hit-bench")))
     {
         ["Logging__LogLevel__Default"] = "Warning",
+        // The trigger's per-invocation "ready … (imaging N ms)" line, relayed by the host, is what the benchmark reads.
+        ["Logging__LogLevel__Hit.Files.Thumbnails.ThumbnailFunctions"] = "Information",
     },
     BlobPollingInterval = TimeSpan.FromMilliseconds(100),
     Logger = log,
@@ -180,7 +182,7 @@ internal sealed class CpuAccount
             ["host+gateway+client"] = Environment.ProcessId,
         };
         // The emulators of this stack: their command lines carry the ports the test variables point at.
-        var blobPort = Hit.Platform.Storage.StorageConnection.Parse(TestStack.StorageConnection).BlobEndpoint!.Port.ToString(CultureInfo.InvariantCulture);
+        var blobPort = new Azure.Storage.Blobs.BlobServiceClient(TestStack.StorageConnection).Uri.Port.ToString(CultureInfo.InvariantCulture);
         var cosmosPort = new Uri(TestStack.CosmosEndpoint).Port.ToString(CultureInfo.InvariantCulture);
         foreach (var (name, marker, port) in new[] { ("azurite", "azurite", blobPort), ("cosmos", "cosmos-server", cosmosPort) })
         {

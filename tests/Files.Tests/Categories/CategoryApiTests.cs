@@ -1,18 +1,16 @@
 using System.Net;
 using Hit.Files.Categories;
-using Hit.Platform.Manifest;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
+using Hit.Testing;
 
 namespace Hit.Files.Tests.Categories;
 
 /// <summary>The category API over HTTP against the real local Cosmos server; every test in its own namespace.</summary>
-public sealed class CategoryApiTests(FilesFactory factory) : IClassFixture<FilesFactory>
+public sealed class CategoryApiTests(FilesApp factory) : IClassFixture<FilesApp>
 {
     // FilesOptions.MaxCategoryDepth's default; the factory does not change it.
     private const int MaxDepth = 5;
 
-    private CategoryApi Api(string? ns = null) => new(factory.Client(ns ?? FilesFactory.NewNamespace()));
+    private CategoryApi Api(string? ns = null) => new(factory.Client(ns ?? FilesApp.NewNamespace()));
 
     [Fact]
     public async Task CreateCategory_Root_Returns201WithSlugLevelAndLocation()
@@ -401,9 +399,11 @@ public sealed class CategoryApiTests(FilesFactory factory) : IClassFixture<Files
     [Fact]
     public void CategoryEndpoints_AreTheFiveNamedFunctions()
     {
-        var functions = FunctionManifest.Build(factory.Services.GetRequiredService<EndpointDataSource>().Endpoints)
-            .Where(f => f.Name.Contains("Categor", StringComparison.Ordinal))
-            .Select(f => (f.Name, Route: f.FunctionJson["bindings"]![0]!["route"]!.GetValue<string>(), Method: f.FunctionJson["bindings"]![0]!["methods"]![0]!.GetValue<string>()));
+        // What the Worker SDK generated for the build (functions.metadata), as the host reads it.
+        var functions = OpenApiContract.HttpFunctions(OpenApiDocumentTests.FunctionsMetadata)
+            .Where(f => f.Function.Contains("Categor", StringComparison.Ordinal))
+            .Select(f => (f.Function, Route: f.Path.TrimStart('/'), Method: f.Method.ToLowerInvariant()))
+            .Order();
 
         Assert.Equal(
             [

@@ -42,7 +42,7 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
     [Fact]
     public async Task DropJpeg_ShowsFullProgressAndThumbnail_FileReadyInChosenNamespace()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         var jpeg = TestImages.Jpeg(640, 480, seed: 7);
         string? fileId = null;
         await using var session = await PageSession.OpenAsync(browser.Browser, files.FilesAddress);
@@ -91,7 +91,7 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
     [Fact]
     public async Task ChooseSvg_ShowsSkippedReason_WithoutThumbnail()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         string? fileId = null;
         string? statusText = null;
         await using var session = await PageSession.OpenAsync(browser.Browser, files.FilesAddress);
@@ -133,7 +133,7 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
         await session.RunAsync(nameof(Upload_RefusedByApi_ShowsProblemDetail), async page =>
         {
             await page.GotoAsync(PageAddress.AbsoluteUri);
-            await page.Locator("#namespace").FillAsync(FilesFactory.NewNamespace());
+            await page.Locator("#namespace").FillAsync(FilesApp.NewNamespace());
             await page.Locator("#tags").FillAsync(new string('x', 65));
             await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "a.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
 

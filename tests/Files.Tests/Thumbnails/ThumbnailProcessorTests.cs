@@ -1,20 +1,19 @@
+using Azure.Storage.Blobs;
 using Hit.Contracts.Files;
 using Hit.Files.Storage;
 using Hit.Files.Thumbnails;
-using Hit.Platform.Storage;
-using Hit.Platform.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hit.Files.Tests.Thumbnails;
 
 /// <summary>The trigger's processor in-process against Azurite and the Cosmos server: idempotency, staleness, limits.</summary>
-public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixture<FilesFactory>
+public sealed class ThumbnailProcessorTests(FilesServicesFixture app) : IClassFixture<FilesServicesFixture>
 {
-    private ThumbnailProcessor Processor => factory.Services.GetRequiredService<ThumbnailProcessor>();
+    private ThumbnailProcessor Processor => app.Services.GetRequiredService<ThumbnailProcessor>();
 
-    private FileStore Store => factory.Services.GetRequiredService<FileStore>();
+    private FileStore Store => app.Services.GetRequiredService<FileStore>();
 
-    private BlobContainerClient Uploads => factory.Services.GetRequiredService<BlobServiceClient>().GetContainerClient("uploads");
+    private BlobContainerClient Uploads => app.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient("uploads");
 
     [Fact]
     public async Task Redelivery_OfTheSameBlob_IsANoOp()
@@ -23,10 +22,10 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
         var input = await PutAsync(name, TestImages.Jpeg(640, 480));
 
         var first = new List<string>();
-        await Processor.ProcessAsync(input, first, CancellationToken.None);
+        await ProcessAsync(input, first, CancellationToken.None);
         var settled = await Store.GetAsync(ns, id, CancellationToken.None);
         var second = new List<string>();
-        await Processor.ProcessAsync(input, second, CancellationToken.None);
+        await ProcessAsync(input, second, CancellationToken.None);
         var again = await Store.GetAsync(ns, id, CancellationToken.None);
 
         Assert.Equal(FileStatuses.Ready, settled!.Status);
@@ -40,8 +39,8 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
     public async Task ANewVersionOfTheBlob_IsProcessedAgain()
     {
         var (ns, id, name) = NewPath("v.jpg");
-        await Processor.ProcessAsync(await PutAsync(name, TestImages.Jpeg(640, 480)), [], CancellationToken.None);
-        await Processor.ProcessAsync(await PutAsync(name, TestImages.Jpeg(300, 600)), [], CancellationToken.None);
+        await ProcessAsync(await PutAsync(name, TestImages.Jpeg(640, 480)), [], CancellationToken.None);
+        await ProcessAsync(await PutAsync(name, TestImages.Jpeg(300, 600)), [], CancellationToken.None);
 
         var file = await Store.GetAsync(ns, id, CancellationToken.None);
 
@@ -57,7 +56,7 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
         await PutAsync(name, TestImages.Jpeg(32, 32, seed: 1));
         var logs = new List<string>();
 
-        await Processor.ProcessAsync(old, logs, CancellationToken.None);
+        await ProcessAsync(old, logs, CancellationToken.None);
 
         Assert.Contains("replaced", Assert.Single(logs), StringComparison.Ordinal);
         Assert.Null(await Store.GetAsync(ns, id, CancellationToken.None));
@@ -71,7 +70,7 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
         await Uploads.GetBlobClient(name).DeleteAsync();
         var logs = new List<string>();
 
-        await Processor.ProcessAsync(input, logs, CancellationToken.None);
+        await ProcessAsync(input, logs, CancellationToken.None);
 
         Assert.Contains("deleted", Assert.Single(logs), StringComparison.Ordinal);
         Assert.Null(await Store.GetAsync(ns, id, CancellationToken.None));
@@ -84,11 +83,11 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
     [InlineData("{0}/chat-bucket/0123456789abcdef/deeper/a.jpg")]
     public async Task BlobsOutsideTheLayout_AreIgnored(string pattern)
     {
-        var name = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, FilesFactory.NewNamespace());
+        var name = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, FilesApp.NewNamespace());
         var input = await PutAsync(name, TestImages.Jpeg(16, 16));
         var logs = new List<string>();
 
-        await Processor.ProcessAsync(input, logs, CancellationToken.None);
+        await ProcessAsync(input, logs, CancellationToken.None);
 
         Assert.StartsWith("ignored", Assert.Single(logs), StringComparison.Ordinal);
     }
@@ -103,7 +102,7 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
         jpeg[sof + 5] = 0x75; jpeg[sof + 6] = 0x30; // height 30000
         jpeg[sof + 7] = 0x75; jpeg[sof + 8] = 0x30; // width 30000
 
-        await Processor.ProcessAsync(await PutAsync(name, jpeg), [], CancellationToken.None);
+        await ProcessAsync(await PutAsync(name, jpeg), [], CancellationToken.None);
 
         var file = await Store.GetAsync(ns, id, CancellationToken.None);
         Assert.Equal(FileStatuses.Failed, file!.Status);
@@ -114,19 +113,26 @@ public sealed class ThumbnailProcessorTests(FilesFactory factory) : IClassFixtur
 
     private static (string Ns, string Id, string Name) NewPath(string file)
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         var id = Guid.NewGuid().ToString("N");
         return (ns, id, $"{ns}/chat-bucket/{id}/{file}");
     }
 
-    /// <summary>Writes the blob and builds the trigger input the host would send for it.</summary>
-    private async Task<BlobTriggerInput> PutAsync(string name, byte[] content)
+    /// <summary>
+    /// Writes the blob and returns what the trigger receives for it: the deferred-binding BlobClient (as the worker
+    /// builds it, a client for the name) and the ETag of the version that fired (binding data <c>Properties.ETag</c>).
+    /// </summary>
+    private async Task<Triggered> PutAsync(string name, byte[] content)
     {
         await Uploads.CreateIfNotExistsAsync();
-        var info = await Uploads.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content));
-        return new BlobTriggerInput("uploads", name, new Dictionary<string, string> { ["name"] = name }, BinaryData.FromBytes(content),
-            "application/octet-stream", info.ETag.ToString(), Uploads.GetBlobClient(name).Uri, new Dictionary<string, string>());
+        var info = await Uploads.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true);
+        return new Triggered(new BlobClient(TestBlobs.ConnectionString, "uploads", name), info.Value.ETag.ToString());
     }
+
+    private Task ProcessAsync(Triggered input, List<string> logs, CancellationToken cancellationToken) =>
+        Processor.ProcessAsync(input.Blob, input.ETag, logs, cancellationToken);
+
+    private sealed record Triggered(BlobClient Blob, string ETag);
 
     private static int FindMarker(byte[] jpeg, byte marker)
     {

@@ -7,12 +7,12 @@ using Hit.Contracts.Files;
 namespace Hit.Files.Tests.Uploads;
 
 /// <summary>Bad input gets a 4xx naming the field, and nothing is stored.</summary>
-public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<FilesFactory>
+public sealed class UploadValidationTests(FilesApp factory) : IClassFixture<FilesApp>
 {
     [Fact]
     public async Task Upload_WithoutMultipart_Is415NamingContentType()
     {
-        using var client = factory.Client(FilesFactory.NewNamespace());
+        using var client = factory.Client(FilesApp.NewNamespace());
         using var response = await client.PostAsync("files/upload", new ByteArrayContent([1, 2, 3]));
 
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "multipart_required", "Content-Type");
@@ -21,7 +21,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_WithoutFilePart_Is400NamingFile()
     {
-        using var client = factory.Client(FilesFactory.NewNamespace());
+        using var client = factory.Client(FilesApp.NewNamespace());
         using var form = new MultipartFormDataContent { { new StringContent("x"), "file_tags" } };
         using var response = await client.PostAsync("files/upload", form);
 
@@ -31,7 +31,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_ToABucketNotInTheAllowList_Is400_AndStoresNothing()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(8, 8), "a.jpg", bucket: "secret-bucket"));
 
@@ -42,7 +42,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_ToAnotherAllowedBucket_IsStoredThere()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(8, 8), "me.jpg", bucket: "avatars"));
 
@@ -55,7 +55,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_WithTooManyTags_Is400NamingFileTags()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         var tags = string.Join(',', Enumerable.Range(0, 21).Select(i => "t" + i));
         using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(8, 8), "a.jpg", tags: [tags]));
@@ -67,7 +67,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_WithAFieldAfterTheFile_Is400_AndTheStoredFileIsRemoved()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         var form = Multipart.Upload(TestImages.Jpeg(8, 8), "a.jpg");
         form.Add(new StringContent("avatars"), "bucket_name");
@@ -81,7 +81,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_WithTwoFileParts_Is400_AndNothingIsKept()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         var form = Multipart.Upload(TestImages.Jpeg(8, 8), "a.jpg");
         var second = new ByteArrayContent([1, 2, 3]);
@@ -97,7 +97,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Upload_FilenameStar_IsDecodedAndSanitised()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         var form = new MultipartFormDataContent();
         var file = new ByteArrayContent("hi"u8.ToArray());
@@ -113,10 +113,10 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task UploadUrl_Validation_NamesTheField()
     {
-        using var client = factory.Client(FilesFactory.NewNamespace());
+        using var client = factory.Client(FilesApp.NewNamespace());
 
         await AssertProblemAsync(await client.PostAsJsonAsync("files/upload-url", new UploadUrlRequest(null)), HttpStatusCode.BadRequest, "validation_failed", "name");
-        await AssertProblemAsync(await client.PostAsJsonAsync("files/upload-url", new UploadUrlRequest("a", FilesFactory.MaxUploadBytes + 1)),
+        await AssertProblemAsync(await client.PostAsJsonAsync("files/upload-url", new UploadUrlRequest("a", FilesApp.MaxUploadBytes + 1)),
             HttpStatusCode.RequestEntityTooLarge, "upload_too_large", "size");
         await AssertProblemAsync(await client.PostAsJsonAsync("files/upload-url", new UploadUrlRequest("a", -1)), HttpStatusCode.BadRequest, "validation_failed", "size");
         await AssertProblemAsync(await client.PostAsJsonAsync("files/upload-url", new UploadUrlRequest("a", BucketName: "nope")),
@@ -126,11 +126,11 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task Complete_AnOversizedDirectUpload_Is413_AndDeletesIt()
     {
-        var ns = FilesFactory.NewNamespace();
+        var ns = FilesApp.NewNamespace();
         using var client = factory.Client(ns);
         using var issued = await client.PostAsJsonAsync("files/upload-url", new UploadUrlRequest("big.bin"));
         var upload = (await issued.Content.ReadFromJsonAsync<UploadUrlResponse>())!;
-        using (var put = new HttpRequestMessage(HttpMethod.Put, upload.UploadUrl) { Content = new ByteArrayContent(new byte[FilesFactory.MaxUploadBytes + 1]) })
+        using (var put = new HttpRequestMessage(HttpMethod.Put, upload.UploadUrl) { Content = new ByteArrayContent(new byte[FilesApp.MaxUploadBytes + 1]) })
         {
             put.Headers.Add("x-ms-blob-type", "BlockBlob");
             using var raw = new HttpClient();
@@ -151,7 +151,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [InlineData("files/0123456789abcdef0123456789abcdef/thumbnails/256")]
     public async Task UnknownFiles_Are404(string path)
     {
-        using var client = factory.Client(FilesFactory.NewNamespace());
+        using var client = factory.Client(FilesApp.NewNamespace());
         using var response = await client.GetAsync(path);
 
         await AssertProblemAsync(response, HttpStatusCode.NotFound, "file_not_found", null);
@@ -160,7 +160,7 @@ public sealed class UploadValidationTests(FilesFactory factory) : IClassFixture<
     [Fact]
     public async Task UnknownThumbnailSize_Is404WithItsOwnCode()
     {
-        using var client = factory.Client(FilesFactory.NewNamespace());
+        using var client = factory.Client(FilesApp.NewNamespace());
         using var created = await client.PostAsync("files/upload", Multipart.Upload(Encoding.UTF8.GetBytes("text"), "a.txt", "text/plain"));
         var file = (await created.Content.ReadFromJsonAsync<FileResponse>())!;
 

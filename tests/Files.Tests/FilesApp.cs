@@ -1,0 +1,58 @@
+using Hit.LocalHost;
+using Hit.Testing;
+
+namespace Hit.Files.Tests;
+
+/// <summary>
+/// The built files app root (artifacts/apps/Files, from <c>./hit build files</c>) under the local Functions host —
+/// the worker process, the host's routes and proxying — against the real local Cosmos server and Azurite the test
+/// run started. The app is served at the root (<c>/files/…</c>, <c>/categories</c>), without the gateway.
+/// </summary>
+public sealed class FilesApp : IAsyncLifetime
+{
+    /// <summary>A small upload limit, so the 413 tests do not have to send 100 MB.</summary>
+    public const long MaxUploadBytes = 2 * 1024 * 1024;
+
+    private LocalFunctionsHost? _host;
+
+    public static IReadOnlyDictionary<string, string?> Settings() =>
+        new Dictionary<string, string?>(TestStack.AsEnvironment(TestStack.Settings(database: "hit-tests")))
+        {
+            ["Files__Buckets__0"] = "chat-bucket",
+            ["Files__Buckets__1"] = "avatars",
+            ["Files__MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+    public async Task InitializeAsync()
+    {
+        _host = new LocalFunctionsHost(new LocalFunctionsHostOptions
+        {
+            AppRoot = TestStack.AppRoot("Files"),
+            AppName = "files",
+            Settings = Settings(),
+        });
+        await _host.StartAsync();
+    }
+
+    public HttpClient Client(string ns)
+    {
+        var client = new HttpClient
+        {
+            BaseAddress = (_host ?? throw new InvalidOperationException("The host is not started.")).BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
+        return client;
+    }
+
+    public static string NewNamespace() => "t" + Guid.NewGuid().ToString("N")[..20];
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+}
