@@ -115,20 +115,8 @@ public sealed class WorkerBlobDeliveryTests
         await using (var worker = await WorkerHarness.StartAsync(names, hostId))
         {
             await worker.Container.UploadBlobAsync(first, BinaryData.FromString("one"));
-            // Done means receipted: a host stopped mid-invocation would rightly run the blob again.
-            var receipts = WorkerHarness.Blobs.GetBlobContainerClient("azure-webjobs-hosts");
-            await Eventually.UntilAsync(async () =>
-            {
-                await foreach (var receipt in receipts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"blobreceipts/{hostId}/Host.Functions.BlobWatch/", CancellationToken.None))
-                {
-                    if (receipt.Name.EndsWith($"/{worker.Container.Name}/{first}", StringComparison.Ordinal))
-                    {
-                        return receipt.Name;
-                    }
-                }
-
-                return null;
-            }, TimeSpan.FromSeconds(20), "the blob receipt");
+            // Done means a completed receipt: a host stopped mid-invocation would rightly run the blob again.
+            await WaitForCompletedReceiptsAsync(hostId, worker.Container.Name, [first]);
         }
 
         await using var restarted = await WorkerHarness.StartAsync(names, hostId);
@@ -139,6 +127,43 @@ public sealed class WorkerBlobDeliveryTests
         // and skipped for its receipt. (The records folder is per harness: it holds only the restarted host's runs.)
         var records = await restarted.WaitForRecordsAsync("BlobWatch", 1);
         Assert.Equal([second], records.Select(r => (string)r["name"]!));
+    }
+
+    [Fact]
+    public async Task TwoHostsWithOneHostId_RunEachBlobExactlyOnce()
+    {
+        // Scale-out: both hosts watch the same container; the receipt's lease decides which one runs a blob.
+        var names = WorkerHarness.Names.Unique();
+        var hostId = "scaleout-" + Guid.NewGuid().ToString("N")[..8];
+        await using var one = await WorkerHarness.StartAsync(names, hostId, blobPollingInterval: TimeSpan.FromMilliseconds(50));
+        // Same container and host id, its own record file (two processes must not append to one file).
+        await using var two = await WorkerHarness.StartAsync(names with { Records = WorkerHarness.Names.Unique().Records }, hostId, blobPollingInterval: TimeSpan.FromMilliseconds(50));
+        var blobs = Enumerable.Range(0, 12).Select(i => $"shared-{i}-{Guid.NewGuid():N}").ToList();
+        await Task.WhenAll(blobs.Select(name => one.Container.UploadBlobAsync(name, BinaryData.FromString(name))));
+
+        // Once every receipt is completed no host may start the blob again, so the records are final.
+        await WaitForCompletedReceiptsAsync(hostId, one.Container.Name, blobs);
+        var runs = one.Records("BlobWatch").Concat(two.Records("BlobWatch")).Select(r => (string)r["name"]!).ToList();
+        Assert.Equal(blobs.Order(StringComparer.Ordinal), runs.Order(StringComparer.Ordinal));
+    }
+
+    private static Task<HashSet<string>> WaitForCompletedReceiptsAsync(string hostId, string container, List<string> blobs)
+    {
+        var receipts = WorkerHarness.Blobs.GetBlobContainerClient("azure-webjobs-hosts");
+        return Eventually.UntilAsync(async () =>
+        {
+            var completed = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var receipt in receipts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, $"blobreceipts/{hostId}/Host.Functions.BlobWatch/", CancellationToken.None))
+            {
+                var blob = receipt.Name[(receipt.Name.IndexOf($"/{container}/", StringComparison.Ordinal) + container.Length + 2)..];
+                if (!receipt.Metadata.Keys.Any(k => k.Equals("Incomplete", StringComparison.OrdinalIgnoreCase)))
+                {
+                    completed.Add(blob);
+                }
+            }
+
+            return blobs.All(completed.Contains) ? completed : null;
+        }, TimeSpan.FromSeconds(30), $"completed receipts for {blobs.Count} blobs");
     }
 
     [Fact]

@@ -18,7 +18,9 @@ namespace Hit.LocalHost.Worker;
 /// for every blob it has not seen. Either way a blob (by ETag) runs once: after success a receipt is written under
 /// <c>azure-webjobs-hosts/blobreceipts/&lt;hostId&gt;/Host.Functions.&lt;Fn&gt;/&lt;etag&gt;/&lt;container&gt;/&lt;blob&gt;</c>
 /// (the host's BlobReceiptManager layout), so a restart does not re-run it; after 5 failures the blob goes to
-/// <c>webjobs-blobtrigger-poison</c> and gets a receipt too.
+/// <c>webjobs-blobtrigger-poison</c> and gets a receipt too. Several hosts with one host id (scale-out, or two local
+/// hosts on one Azurite) coordinate through the receipt as the real host does: it is created <c>Incomplete</c> and
+/// leased before the invocation, so only the lease holder runs the blob (<see cref="ReceiptClaim"/>).
 /// </summary>
 internal sealed partial class WorkerBlobTrigger
 {
@@ -114,7 +116,8 @@ internal sealed partial class WorkerBlobTrigger
         try
         {
             var receipt = _receipts.GetBlobClient(ReceiptName(blobName, etag));
-            if (await receipt.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            await using var claim = await ReceiptClaim.TryTakeAsync(receipt, cancellationToken).ConfigureAwait(false);
+            if (claim is null)
             {
                 return;
             }
@@ -135,7 +138,7 @@ internal sealed partial class WorkerBlobTrigger
                 await PoisonAsync(blobName, etag, cancellationToken).ConfigureAwait(false);
             }
 
-            await receipt.UploadAsync(BinaryData.Empty, overwrite: true, cancellationToken).ConfigureAwait(false);
+            await claim.CompleteAsync(cancellationToken).ConfigureAwait(false);
             _attempts.TryRemove(key, out _);
         }
         finally
