@@ -69,8 +69,7 @@ internal static class AuthServices
     }
 
     /// <summary>
-    /// Functions that serve anonymous callers keep the custom-handler rule for a bearer token that does not validate:
-    /// it is read as no token. Sign-in, refresh and reset are what a client calls when its token has expired (and
+    /// Functions that serve anonymous callers read a bearer token that does not validate as no token. Sign-in, refresh and reset are what a client calls when its token has expired (and
     /// often still sends it); the ticketing seed answers <c>currentUser: null</c> and its own 401 shape. Functions
     /// that need a user (GetMe, Logout, LogoutAll, ResendVerification) keep the platform's 401.
     /// </summary>

@@ -1,4 +1,4 @@
-// Hit Platform on Azure: one Flex Consumption function app per domain (custom handler), shared Storage,
+// Hit Platform on Azure: one Flex Consumption function app per domain (.NET isolated worker), shared Storage,
 // Cosmos DB (serverless), Web PubSub, Event Grid, monitoring and an API Management gateway.
 // Everything per app is driven by the single `apps` list below; see infra/README.md.
 targetScope = 'subscription'
@@ -46,7 +46,6 @@ var apps = [
     name: 'pingpong'
     folder: 'PingPong'
     deploymentContainer: 'deploy-pingpong'
-    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'pingpong', ttl: false }
@@ -66,7 +65,6 @@ var apps = [
     name: 'auth'
     folder: 'Auth'
     deploymentContainer: 'deploy-auth'
-    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'auth', ttl: true }
@@ -90,7 +88,6 @@ var apps = [
     name: 'directory'
     folder: 'Directory'
     deploymentContainer: 'deploy-directory'
-    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'directory', ttl: false }
@@ -111,7 +108,6 @@ var apps = [
     name: 'files'
     folder: 'Files'
     deploymentContainer: 'deploy-files'
-    runtime: 'dotnet-isolated'
     cosmos: {
       containers: [
         { name: 'files', ttl: false }

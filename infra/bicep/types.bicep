@@ -48,8 +48,6 @@ type appSpec = {
   folder: string
   @description('Blob container the Flex host deploys this app from. One per app, never shared.')
   deploymentContainer: string
-  @description('Flex runtime: dotnet-isolated for isolated-worker apps; custom (the default) for the custom handlers still being ported.')
-  runtime: ('dotnet-isolated' | 'custom')?
   cosmos: {
     containers: cosmosContainerSpec[]
   }

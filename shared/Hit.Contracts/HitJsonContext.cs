@@ -10,7 +10,7 @@ namespace Hit.Contracts;
 /// <summary>
 /// The one source-generated serializer context for every request, response and message record the services and
 /// the SDK share (web defaults). Source generation keeps cold start low and keeps the wire shape identical on both
-/// sides. <c>FunctionsApp.CreateBuilder</c> puts it first in every app's resolver chain; the SDK reads with
+/// sides. <c>AddHitPlatform()</c> puts it first in every app's resolver chain; the SDK reads with
 /// <c>HitJsonContext.Default.&lt;Type&gt;</c>. Add an app's types here, in its own block: the list must stay in
 /// one declaration, because [JsonSerializable] on a second partial declaration makes the generator emit
 /// duplicate files (CS8785).

@@ -27,7 +27,7 @@ internal sealed partial class PlatformOptionsValidator : IValidateOptions<Platfo
 
 internal static class PlatformOptionsRegistration
 {
-    /// <summary>Binds <see cref="PlatformOptions"/> and fails start-up when they are invalid (both hosting models).</summary>
+    /// <summary>Binds <see cref="PlatformOptions"/> and fails start-up when they are invalid.</summary>
     public static IServiceCollection AddHitPlatformOptions(this IServiceCollection services)
     {
         services.AddOptions<PlatformOptions>()

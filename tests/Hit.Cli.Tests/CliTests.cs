@@ -59,7 +59,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal("http://127.0.0.1:21081/", result["Cosmos__Endpoint"]);
         Assert.Equal("https://example.documents.azure.com/", result["Other__Endpoint"]);
         Assert.Equal("value", result["Plain"]);
-        // Flex and the local host choose the runtime from host.json; the setting must not leak into the handler.
+        // The runtime is the app root's (worker.config.json; functionAppConfig.runtime on Flex), not an app setting to forward.
         Assert.False(result.ContainsKey("FUNCTIONS_WORKER_RUNTIME"));
     }
 
@@ -103,15 +103,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void AssemblyName_ComesFromTheProjectOrItsFileName()
+    public void IsWorkerProject_OnlyForProjectsOnTheWorkerSdk()
     {
-        var named = Path.Combine(_dir, "Named.csproj");
-        File.WriteAllText(named, "<Project><PropertyGroup><AssemblyName>Handler</AssemblyName></PropertyGroup></Project>");
+        var worker = Path.Combine(_dir, "Worker.csproj");
+        File.WriteAllText(worker, "<Project><ItemGroup><PackageReference Include=\"Microsoft.Azure.Functions.Worker.Sdk\" /></ItemGroup></Project>");
         var plain = Path.Combine(_dir, "Plain.csproj");
-        File.WriteAllText(plain, "<Project><PropertyGroup /></Project>");
+        File.WriteAllText(plain, "<Project><ItemGroup><PackageReference Include=\"Microsoft.Azure.Functions.Worker\" /></ItemGroup></Project>");
 
-        Assert.Equal("Handler", AppBuilder.AssemblyName(named));
-        Assert.Equal("Plain", AppBuilder.AssemblyName(plain));
+        Assert.True(AppBuilder.IsWorkerProject(worker));
+        Assert.False(AppBuilder.IsWorkerProject(plain));
     }
 
     [Fact]

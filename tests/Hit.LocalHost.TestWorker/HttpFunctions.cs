@@ -35,6 +35,7 @@ public sealed partial class HttpFunctions(ILogger<HttpFunctions> logger)
         {
             method = req.Method,
             id,
+            pathBase = req.PathBase.Value,
             query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
             headers = req.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.Ordinal),
             bodyLength = length,

@@ -24,7 +24,7 @@ public static class TestStack
     public static string AppRoot(string folder)
     {
         var root = Path.Combine(AppsDirectory, folder);
-        return File.Exists(Path.Combine(root, "host.json"))
+        return File.Exists(Path.Combine(root, "functions.metadata"))
             ? root
             : throw new InvalidOperationException($"{root} is not built: run ./hit build (./hit test does it first).");
     }

@@ -6,7 +6,7 @@ namespace Hit.LocalHost;
 /// <summary>Options for <see cref="LocalFunctionsHost"/>.</summary>
 public sealed class LocalFunctionsHostOptions
 {
-    /// <summary>The Functions app root: host.json, one folder per function, the handler binaries.</summary>
+    /// <summary>The Functions app root: host.json, functions.metadata, worker.config.json and the worker's binaries (<c>dotnet publish</c> output).</summary>
     public required string AppRoot { get; init; }
 
     /// <summary>The app's name (gateway segment, blob receipt host id). Defaults to the app root folder name.</summary>
@@ -15,7 +15,7 @@ public sealed class LocalFunctionsHostOptions
     /// <summary>The HTTP listener port on 127.0.0.1; 0 picks a free port.</summary>
     public int Port { get; init; }
 
-    /// <summary>App settings: <c>AzureWebJobsStorage</c>, binding connections and the app's own settings. Passed to the handler as environment variables.</summary>
+    /// <summary>App settings: <c>AzureWebJobsStorage</c>, binding connections and the app's own settings. Passed to the worker as environment variables.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
     public ILogger Logger { get; init; } = NullLogger.Instance;
@@ -29,12 +29,12 @@ public sealed class LocalFunctionsHostOptions
     /// <summary>Visibility lease taken on received queue messages while they are processed. Default 10 min like the host.</summary>
     public TimeSpan QueueMessageLease { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Handler crashes tolerated within <see cref="RestartWindow"/> before the host stops (3 on Azure).</summary>
+    /// <summary>Worker crashes tolerated within <see cref="RestartWindow"/> before the host stops (3 on Azure).</summary>
     public int MaxHandlerErrors { get; init; } = 3;
 
     public TimeSpan RestartWindow { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>How long a worker (isolated-worker app roots) may take to connect and load its functions. Default 60 s.</summary>
+    /// <summary>How long a worker may take to connect and load its functions. Default 60 s.</summary>
     public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Host id used in blob receipt paths; defaults to the app name (lowercase, at most 32 characters).</summary>

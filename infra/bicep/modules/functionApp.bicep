@@ -1,5 +1,5 @@
 // One Hit function app: its own Flex Consumption (FC1) plan (Flex allows one app per plan; an idle plan
-// costs nothing), a Linux site running the custom handler built by `./hit build`, deployed from the app's
+// costs nothing), a Linux site running the isolated-worker app root built by `./hit build`, deployed from the app's
 // own blob container with the app's identity, and identity-based settings only (no keys, no connection
 // strings). Do not add FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, linuxFxVersion or
 // WEBSITE_RUN_FROM_PACKAGE: Flex takes the worker from functionAppConfig.runtime and rejects the rest.
@@ -113,13 +113,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       // Isolated worker: the Flex host starts `dotnet <App>.dll` from worker.config.json on .NET 10.
-      // Custom handler (apps not yet ported): host.json in the package starts the self-contained linux-x64 server.
-      runtime: (app.?runtime ?? 'custom') == 'dotnet-isolated' ? {
+      runtime: {
         name: 'dotnet-isolated'
         version: '10.0'
-      } : {
-        name: 'custom'
-        version: '1.0'
       }
     }
     siteConfig: {

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http;
 namespace Hit.Platform.Tenancy;
 
 /// <summary>
-/// The namespace (tenant) a request acts in. Resolved once per request by <see cref="TenancyMiddleware"/>:
+/// The namespace (tenant) a request acts in. Resolved once per request by the platform's worker middleware:
 /// the <c>ns</c> claim of an authenticated caller wins, else the <c>X-Hit-Namespace</c> header, else the default.
-/// Declare it as a handler parameter to receive it.
+/// Declare it as a function parameter to receive it (<see cref="Worker.TenantNamespaceConverter"/>).
 /// </summary>
 public readonly partial record struct TenantNamespace(string Value)
 {
@@ -17,15 +17,6 @@ public readonly partial record struct TenantNamespace(string Value)
 
     /// <summary>Namespaces become part of partition keys and ids, so only a small, safe alphabet is allowed.</summary>
     public static bool IsValid([NotNullWhen(true)] string? value) => value is not null && NamespaceRegex().IsMatch(value);
-
-    /// <summary>Minimal-API binding: the value resolved by the tenancy middleware.</summary>
-    public static ValueTask<TenantNamespace> BindAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return ValueTask.FromResult(context.Features.Get<TenantNamespace>() is { Value: not null } ns
-            ? ns
-            : throw new InvalidOperationException("The tenancy middleware did not run: call app.UseHitPlatform()."));
-    }
 
     public override string ToString() => Value;
 

@@ -36,7 +36,7 @@ public static class HitWorkerExtensions
         builder.Services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => PlatformJson.Configure(o.SerializerOptions));
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => PlatformJson.Configure(o.JsonSerializerOptions));
         builder.Services.AddHitProblemDetails();
-        builder.Services.AddHitHealth();
+        builder.Services.AddHealthChecks();
         builder.Services.AddHitJwtBearer();
         builder.Services.Configure<WorkerOptions>(o => o.InputConverters.RegisterAt<TenantNamespaceConverter>(0));
         builder.AddHitWorkerTelemetry();

@@ -4,7 +4,7 @@ namespace Hit.Platform.Worker;
 public sealed class WorkerAuthenticationOptions
 {
     /// <summary>
-    /// Functions that serve anonymous callers and read an unusable token as no token (the custom-handler apps' rule),
+    /// Functions that serve anonymous callers and read an unusable token as no token,
     /// instead of the default 401. For contracts that fixed it — the ticketing seed's <c>currentuser</c> answers
     /// <c>null</c> for a bad token — and for sign-in and refresh, which clients call precisely when their token has
     /// expired, often still sending it. Such a function must not trust the namespace header for anything a token

@@ -60,7 +60,7 @@ internal static class WorkerJwtBearer
         return Task.CompletedTask;
     }
 
-    /// <summary>The 401 of the custom-handler apps: ProblemDetails <c>unauthorized</c> and <c>WWW-Authenticate</c> (RFC 6750 §3).</summary>
+    /// <summary>The platform's 401: ProblemDetails <c>unauthorized</c> and <c>WWW-Authenticate</c> (RFC 6750 §3).</summary>
     private static Task WriteChallenge(JwtBearerChallengeContext context)
     {
         context.HandleResponse();

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Hit.Platform.Worker;
 
 /// <summary>
-/// <c>RequireUser()</c> of the minimal-API apps for a worker function, which has no endpoint policy: the caller
+/// What an endpoint policy would do for a function (functions have none): the caller
 /// <see cref="WorkerAuthenticationMiddleware"/> authenticated, used in its own namespace.
 /// </summary>
 public static class WorkerUser

@@ -94,4 +94,28 @@ public sealed class WorkerLifecycleTests
         Assert.Equal(worker.Host.AppName, (string?)app["name"]);
         Assert.Equal(new Uri(gateway.BaseAddress, worker.Host.AppName + "/").AbsoluteUri, (string?)app["url"]);
     }
+
+    [Fact]
+    public async Task Gateway_ProxiesAnAppByUrl_KeepingTheEncodedPathQueryAndBody()
+    {
+        // Apps given by URL (./hit run --func: Core Tools hosts) are proxied over HTTP, not run in-process.
+        await using var worker = await WorkerHarness.StartAsync();
+        await using var gateway = new LocalGateway(new LocalGatewayOptions { Port = 0 });
+        gateway.AddApp("remote", worker.Host.BaseAddress);
+        gateway.AddApp("other", new Uri("http://127.0.0.1:9/"));
+        await gateway.StartAsync();
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+
+        using var response = await client.PostAsync("/remote/echo/a%20b?x=1&y=2", new ByteArrayContent([1, 2, 3]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("a b", (string?)echo["id"]);
+        Assert.Equal("/remote", (string?)echo["pathBase"]);
+        Assert.Equal("2", (string?)echo["query"]!["y"]);
+        Assert.Equal(3, (int)echo["bodyLength"]!);
+        var names = (await client.GetFromJsonAsync<JsonObject>("/"))!["apps"]!.AsArray().Select(a => (string?)a!["name"]).ToList();
+        Assert.Equal(["other", "remote"], names);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/remote/not-declared")).StatusCode);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Hit.LocalHost.Triggers;
 using Hit.LocalHost.Worker;
 using Hit.LocalHost.Worker.Rpc;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,29 @@ public sealed class WorkerUnitTests
         // A prefix matches whole segments only.
         Assert.True(levels.IsEnabled("Functional", LogLevel.Information));
     }
+
+    [Fact]
+    public void BlobPathPattern_BindsParametersAndListsByLiteralPrefix()
+    {
+        var pattern = BlobPathPattern.Parse("uploads/in/{ns}/{rest}");
+        Assert.Equal("uploads", pattern.Container);
+        Assert.Equal("in/", pattern.Prefix);
+        Assert.Equal([new("ns", "acme"), new KeyValuePair<string, string>("rest", "a/b.txt")], pattern.Match("in/acme/a/b.txt"));
+        Assert.Null(pattern.Match("out/acme/a.txt"));
+        Assert.Equal([new KeyValuePair<string, string>("name", "x.png")], BlobPathPattern.Parse("images/{name}").Match("x.png"));
+        Assert.Throws<InvalidDataException>(() => BlobPathPattern.Parse("{container}/x"));
+    }
+
+    [Theory]
+    [InlineData("", "counter/{id}", "counter/{id}")]
+    [InlineData("api", "/counter/{id}", "api/counter/{id}")]
+    [InlineData("/api/", "", "api")]
+    public void RoutePattern_AppliesPrefix(string prefix, string route, string expected) =>
+        Assert.Equal(expected, WorkerHttpServer.RoutePattern(prefix, route));
+
+    [Fact]
+    public void HostId_IsLowercaseAndBounded() =>
+        Assert.Equal("my-app-name-with-a-very-long-nam", LocalFunctionsHost.DefaultHostId("My_App.Name with a very long name indeed"));
 
     [Fact]
     public void OutputItems_ArraysFanOut_StringsStayText()

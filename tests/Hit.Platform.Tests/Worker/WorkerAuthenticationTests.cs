@@ -11,7 +11,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Hit.Platform.Tests.Worker;
 
-/// <summary>Hit access tokens on worker apps: JwtBearer with the same rules as the custom-handler apps' validator.</summary>
+/// <summary>Hit access tokens on worker apps: JwtBearer with the rules of HitTokenValidator.</summary>
 public sealed class WorkerAuthenticationTests : IDisposable
 {
     private readonly WorkerTestHost _app = WorkerTestHost.Create();

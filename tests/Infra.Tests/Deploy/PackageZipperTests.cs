@@ -10,28 +10,33 @@ public sealed class PackageZipperTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Create_KeepsTheHandlerExecutable_AndOtherFilesPlain()
+    public void Create_KeepsEachFilesUnixMode_SoExecutablesStayExecutable()
     {
+        // A published worker app root: the apphost next to the dll is executable, everything else plain.
         var root = Directory.CreateDirectory(Path.Combine(_dir, "app")).FullName;
-        File.WriteAllText(Path.Combine(root, "host.json"), """{ "customHandler": { "description": { "defaultExecutablePath": "handler/PingPong" } } }""");
-        Directory.CreateDirectory(Path.Combine(root, "handler"));
-        Directory.CreateDirectory(Path.Combine(root, "GetCounter"));
-        var handler = Path.Combine(root, "handler", "PingPong");
-        File.WriteAllText(handler, "#!/bin/sh\n");
-        File.WriteAllText(Path.Combine(root, "GetCounter", "function.json"), "{}");
+        File.WriteAllText(Path.Combine(root, "host.json"), """{ "version": "2.0" }""");
+        File.WriteAllText(Path.Combine(root, "functions.metadata"), "[]");
+        Directory.CreateDirectory(Path.Combine(root, ".azurefunctions"));
+        File.WriteAllText(Path.Combine(root, ".azurefunctions", "function.deps.json"), "{}");
+        var apphost = Path.Combine(root, "PingPong");
+        File.WriteAllText(apphost, "\x7fELF");
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(handler, (UnixFileMode)0b111_101_101);
-            File.SetUnixFileMode(Path.Combine(root, "GetCounter", "function.json"), (UnixFileMode)0b110_100_100);
+            File.SetUnixFileMode(apphost, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(Path.Combine(root, "functions.metadata"), (UnixFileMode)0b110_100_100);
         }
 
         var zipPath = Path.Combine(_dir, "out", "app.zip");
         PackageZipper.Create(root, zipPath);
 
         using var zip = ZipFile.OpenRead(zipPath);
-        Assert.Equal(["GetCounter/function.json", "handler/PingPong", "host.json"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
-        Assert.Equal(0b111_101_101, Mode(zip.GetEntry("handler/PingPong")!));
-        Assert.Equal(0, Mode(zip.GetEntry("GetCounter/function.json")!) & 0b001_001_001);
+        Assert.Equal([".azurefunctions/function.deps.json", "PingPong", "functions.metadata", "host.json"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(0b111_101_101, Mode(zip.GetEntry("PingPong")!));
+        }
+
+        Assert.Equal(0, Mode(zip.GetEntry("functions.metadata")!) & 0b001_001_001);
         Assert.Equal(0x8000, (zip.GetEntry("host.json")!.ExternalAttributes >> 16) & 0xF000);
     }
 

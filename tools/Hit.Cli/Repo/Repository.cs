@@ -11,8 +11,6 @@ internal sealed record Repository(string Root)
 
     public string FunctionsDir => Path.Combine(Root, "functions");
 
-    public string HostJson => Path.Combine(Root, "host.json");
-
     public string StateDir => Path.Combine(Root, ".hit");
 
     public string NodeModules => Path.Combine(Root, "node_modules");

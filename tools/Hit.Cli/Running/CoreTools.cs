@@ -26,9 +26,7 @@ internal sealed class CoreTools : IAsyncDisposable
 
     public static async Task<CoreTools> StartAsync(string appRoot, string appName, IReadOnlyDictionary<string, string?> settings, string runDirectory, CancellationToken cancellationToken)
     {
-        // An isolated-worker app root has worker.config.json from the Worker SDK; a custom handler has none.
-        var runtime = File.Exists(Path.Combine(appRoot, "worker.config.json")) ? "dotnet-isolated" : "Custom";
-        var values = new JsonObject { ["FUNCTIONS_WORKER_RUNTIME"] = runtime };
+        var values = new JsonObject { ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated" };
         foreach (var (key, value) in settings)
         {
             values[key] = value;

@@ -3,62 +3,6 @@ using System.Text.Json.Nodes;
 
 namespace Hit.LocalHost.AppModel;
 
-/// <summary>The parts of host.json the local host honours (reference §1, §3, §7).</summary>
-internal sealed record HostConfiguration
-{
-    public required string ExecutablePath { get; init; }
-    public string? WorkingDirectory { get; init; }
-    public required IReadOnlyList<string> Arguments { get; init; }
-    public bool EnableForwardingHttpRequest { get; init; }
-
-    /// <summary>customHandler.port (2025): a fixed handler port instead of a free one.</summary>
-    public int? Port { get; init; }
-    public TimeSpan InitializationTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan? FunctionTimeout { get; init; }
-    public string RoutePrefix { get; init; } = "api";
-    public required QueueOptions Queues { get; init; }
-
-    public static HostConfiguration Parse(JsonObject root)
-    {
-        var customHandler = root.GetObject("customHandler") ?? root.GetObject("httpWorker")
-            ?? throw new InvalidDataException("host.json has no customHandler section; the local host only runs custom handlers.");
-        var description = customHandler.GetObject("description")
-            ?? throw new InvalidDataException("host.json customHandler.description is missing.");
-        var executable = description.GetString("defaultExecutablePath");
-        if (string.IsNullOrWhiteSpace(executable))
-        {
-            throw new InvalidDataException("host.json customHandler.description.defaultExecutablePath is required.");
-        }
-
-        // Argument order follows the host's worker command line: executable, arguments,
-        // then the optional worker path and its arguments.
-        var arguments = new List<string>();
-        arguments.AddRange(description.GetStrings("arguments"));
-        var workerPath = description.GetString("defaultWorkerPath");
-        if (!string.IsNullOrEmpty(workerPath))
-        {
-            arguments.Add(workerPath);
-        }
-        arguments.AddRange(description.GetStrings("workerArguments"));
-
-        var extensions = root.GetObject("extensions");
-        var http = extensions?.GetObject("http");
-        return new HostConfiguration
-        {
-            ExecutablePath = executable,
-            WorkingDirectory = description.GetString("workingDirectory"),
-            Arguments = arguments,
-            EnableForwardingHttpRequest = customHandler.GetBool("enableForwardingHttpRequest") ?? false,
-            Port = customHandler.GetInt("port"),
-            InitializationTimeout = customHandler.GetTimeSpan("initializationTimeout") ?? TimeSpan.FromSeconds(30),
-            FunctionTimeout = root.GetTimeSpan("functionTimeout"),
-            // A missing routePrefix means "api"; an explicit "" removes the prefix.
-            RoutePrefix = http?.GetString("routePrefix") ?? "api",
-            Queues = QueueOptions.Parse(extensions?.GetObject("queues")),
-        };
-    }
-}
-
 /// <summary>extensions.queues (reference §7), with the local-development polling default of 2 s.</summary>
 internal sealed record QueueOptions
 {

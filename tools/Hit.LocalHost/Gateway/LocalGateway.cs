@@ -49,7 +49,7 @@ public sealed partial class LocalGateway : IAsyncDisposable
         Log.AppAdded(_logger, name, hostAddress);
     }
 
-    /// <summary>Routes <c>/&lt;AppName&gt;/…</c> to a started host.</summary>
+    /// <summary>Routes <c>/&lt;AppName&gt;/…</c> to a started host, running its HTTP pipeline in-process.</summary>
     public void AddApp(LocalFunctionsHost host)
     {
         ArgumentNullException.ThrowIfNull(host);

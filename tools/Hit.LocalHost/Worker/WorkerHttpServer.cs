@@ -59,7 +59,7 @@ internal sealed partial class WorkerHttpServer : IAsyncDisposable
         foreach (var function in functions.Where(f => f.IsHttp))
         {
             var trigger = function.Trigger!;
-            var pattern = FunctionHttpServer.RoutePattern(_app.RoutePrefix, trigger.Get("route") ?? function.Name);
+            var pattern = RoutePattern(_app.RoutePrefix, trigger.Get("route") ?? function.Name);
             var methods = trigger.Raw.GetStrings("methods").Select(m => m.ToUpperInvariant()).ToArray();
             RequestDelegate handler = context => HandleAsync(context, function, trigger);
             var endpoint = methods.Length == 0 ? _web.Map(pattern, handler) : _web.MapMethods(pattern, methods, handler);
@@ -78,6 +78,14 @@ internal sealed partial class WorkerHttpServer : IAsyncDisposable
             return Task.CompletedTask;
         }).WithOrder(int.MaxValue).WithDisplayName("404");
         return routes;
+    }
+
+    /// <summary>The route template the host registers: route prefix and function route joined by one slash.</summary>
+    internal static string RoutePattern(string routePrefix, string route)
+    {
+        var prefix = routePrefix.Trim('/');
+        var path = route.Trim('/');
+        return prefix.Length == 0 ? path : path.Length == 0 ? prefix : prefix + "/" + path;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hit.LocalHost.AppModel;
-using Hit.LocalHost.Handler;
 using Hit.LocalHost.Http;
 using Hit.LocalHost.Triggers;
 using Microsoft.AspNetCore.Http;

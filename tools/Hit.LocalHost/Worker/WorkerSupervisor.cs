@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
 using Hit.LocalHost.AppModel;
-using Hit.LocalHost.Handler;
 using Microsoft.Extensions.Logging;
 
 namespace Hit.LocalHost.Worker;
@@ -397,3 +396,6 @@ internal sealed partial class WorkerSupervisor : IAsyncDisposable
         public static partial void WorkerStopped(ILogger logger, int processId);
     }
 }
+
+/// <summary>How many worker crashes within which window the host tolerates (3 in 30 min on Azure).</summary>
+internal sealed record RestartPolicy(int MaxErrors, TimeSpan Window);

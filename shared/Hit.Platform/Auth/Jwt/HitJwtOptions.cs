@@ -72,3 +72,9 @@ internal sealed class HitJwtOptionsValidator : IValidateOptions<HitJwtOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+public static class HitJwtDefaults
+{
+    /// <summary>The authentication scheme (JwtBearer) that validates Hit access tokens; the default scheme of every app.</summary>
+    public const string AuthenticationScheme = "HitJwt";
+}

@@ -1,11 +1,10 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
 
 namespace Hit.Platform.Auth.Jwt;
 
 /// <summary>
-/// The authenticated caller of a Hit access token. Declare it as a handler parameter on an endpoint with
-/// <c>RequireUser()</c>; declare <c>HitUser?</c> where a user is optional.
+/// The authenticated caller of a Hit access token: <see cref="Worker.WorkerUser.TryRequire"/> in a function that needs
+/// one, <see cref="From"/> where a user is optional.
 /// </summary>
 public sealed record HitUser(string Id, string Namespace, string Email, string SessionId)
 {
@@ -24,12 +23,5 @@ public sealed record HitUser(string Id, string Namespace, string Email, string S
             identity.FindFirst(HitClaims.Namespace)?.Value ?? "",
             identity.FindFirst(HitClaims.Email)?.Value ?? "",
             identity.FindFirst(HitClaims.SessionId)?.Value ?? "");
-    }
-
-    /// <summary>Minimal-API binding.</summary>
-    public static ValueTask<HitUser?> BindAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        return ValueTask.FromResult(From(context.User));
     }
 }
