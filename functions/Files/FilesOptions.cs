@@ -43,10 +43,19 @@ internal sealed class ThumbnailSettings
 
     public int Quality { get; set; } = 82;
 
+    /// <summary><c>Jpeg</c> (sources with transparency get PNG) or <c>Webp</c>.</summary>
+    public Thumbnails.ThumbnailFormat Format { get; set; } = Thumbnails.ThumbnailFormat.Jpeg;
+
+    /// <summary>Longest the decode and encodes of one image may take; a slower image fails with a reason, not a retry.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>libvips worker threads per image (process-wide); 2 matches the 2-core function instance.</summary>
+    public int VipsConcurrency { get; set; } = 2;
+
     /// <summary>Largest original the trigger decodes; bigger images fail with a reason instead of exhausting memory.</summary>
     public long MaxInputBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Largest picture (width × height) decoded, checked from the header before any allocation.</summary>
+    /// <summary>Largest picture (width × height) decoded, checked from the header before any allocation (decompression bombs).</summary>
     public long MaxPixels { get; set; } = 100_000_000;
 
     // Lists bound from configuration append to initial items, so the defaults are applied after binding.
@@ -92,6 +101,26 @@ internal sealed class FilesOptionsValidator : IValidateOptions<FilesOptions>
         if (options.Thumbnails.Quality is < 1 or > 100)
         {
             failures.Add("Files:Thumbnails:Quality must be between 1 and 100.");
+        }
+
+        if (options.Thumbnails.MaxInputBytes <= 0 || options.Thumbnails.MaxPixels <= 0)
+        {
+            failures.Add("Files:Thumbnails:MaxInputBytes and MaxPixels must be positive.");
+        }
+
+        if (options.Thumbnails.Timeout <= TimeSpan.Zero || options.Thumbnails.Timeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add("Files:Thumbnails:Timeout must be between 0 and 5 minutes (the function's own timeout is longer).");
+        }
+
+        if (options.Thumbnails.VipsConcurrency is < 1 or > 64)
+        {
+            failures.Add("Files:Thumbnails:VipsConcurrency must be between 1 and 64.");
+        }
+
+        if (!Enum.IsDefined(options.Thumbnails.Format))
+        {
+            failures.Add("Files:Thumbnails:Format must be Jpeg or Webp.");
         }
 
         if (options.MaxCategoryDepth is < 0 or > 32)

@@ -1,15 +1,21 @@
-using Hit.Imaging;
-using Hit.Imaging.Formats.Jpeg;
-using Hit.Imaging.Formats.Png;
+using NetVips;
 
 namespace Hit.Files.Tests;
 
-/// <summary>Test inputs made with Hit.Imaging's encoders: real, decodable files of a known size.</summary>
+/// <summary>Test inputs encoded with libvips (NetVips): real, decodable files of a known size.</summary>
 internal static class TestImages
 {
-    public static byte[] Jpeg(int width, int height, int seed = 0) => JpegEncoder.Encode(Gradient(width, height, seed));
+    public static byte[] Jpeg(int width, int height, int seed = 0)
+    {
+        using var image = Gradient(width, height, seed);
+        return image.JpegsaveBuffer(q: 90);
+    }
 
-    public static byte[] Png(int width, int height, int seed = 0) => PngEncoder.Encode(Gradient(width, height, seed));
+    public static byte[] Png(int width, int height, int seed = 0)
+    {
+        using var image = Gradient(width, height, seed);
+        return image.PngsaveBuffer();
+    }
 
     /// <summary>A JPEG cut off half-way: the header parses, the scan data ends early.</summary>
     public static byte[] TruncatedJpeg(int width = 640, int height = 480)
@@ -20,22 +26,29 @@ internal static class TestImages
         return [.. cut, .. Enumerable.Repeat((byte)0xFF, 16), 0xD9];
     }
 
+    /// <summary>Width and height of an encoded image, from its header.</summary>
+    public static (int Width, int Height) Dimensions(byte[] encoded)
+    {
+        using var image = Image.NewFromBuffer(encoded);
+        return (image.Width, image.Height);
+    }
+
     public const string Svg = """<?xml version="1.0" encoding="UTF-8"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="red"/></svg>""";
 
-    private static PixelBuffer Gradient(int width, int height, int seed)
+    private static Image Gradient(int width, int height, int seed)
     {
-        var image = new PixelBuffer(width, height, PixelFormat.Rgb24);
+        var rgb = new byte[width * height * 3];
         for (var y = 0; y < height; y++)
         {
-            var row = image.Row(y);
             for (var x = 0; x < width; x++)
             {
-                row[x * 3] = (byte)((x * 255 / Math.Max(1, width - 1)) ^ seed);
-                row[(x * 3) + 1] = (byte)(y * 255 / Math.Max(1, height - 1));
-                row[(x * 3) + 2] = (byte)((x + y + seed) & 0xFF);
+                var i = ((y * width) + x) * 3;
+                rgb[i] = (byte)((x * 255 / Math.Max(1, width - 1)) ^ seed);
+                rgb[i + 1] = (byte)(y * 255 / Math.Max(1, height - 1));
+                rgb[i + 2] = (byte)((x + y + seed) & 0xFF);
             }
         }
 
-        return image;
+        return Image.NewFromMemory(rgb, width, height, 3, Enums.BandFormat.Uchar);
     }
 }

@@ -117,7 +117,7 @@ internal static class Commands
     public static Command Thumbnail()
     {
         // The thumbnail tool parses its own arguments (Hit.Thumbnail), so everything after the verb is passed through.
-        var command = new Command("thumbnail", "Make thumbnails: hit thumbnail <inputs…> --size N (-o OUT | --out-dir DIR) [--mode fit|cover] [--format jpeg|png] [--quality Q]")
+        var command = new Command("thumbnail", "Make thumbnails: hit thumbnail <inputs…> --size N (-o OUT | --out-dir DIR) [--mode fit|cover|exact] [--format jpeg|png|webp] [--quality Q]")
         {
             TreatUnmatchedTokensAsErrors = false,
         };

@@ -78,7 +78,7 @@ internal sealed partial class FileAccessFunctions(
         }
 
         var blob = containers.Container(BlobLayout.ThumbnailsContainer).GetBlobClient(thumbnail.BlobName);
-        var extension = thumbnail.ContentType == ContentSniffing.Png ? "png" : "jpg";
+        var extension = thumbnail.ContentType switch { ContentSniffing.Png => "png", ContentSniffing.Webp => "webp", _ => "jpg" };
         return new BlobStreamResult(blob, thumbnail.ContentType, $"{Path.GetFileNameWithoutExtension(file.Name)}-{thumbnail.Key}.{extension}", inline: true);
     }
 

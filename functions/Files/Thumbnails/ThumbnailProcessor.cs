@@ -6,8 +6,6 @@ using Azure.Storage.Blobs.Models;
 using Hit.Contracts.Files;
 using Hit.Files.Storage;
 using Hit.Files.Uploads;
-using Hit.Imaging;
-using Hit.Imaging.Thumbnails;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Files.Thumbnails;
@@ -18,9 +16,20 @@ namespace Hit.Files.Thumbnails;
 /// re-delivery for that ETag is a no-op. Works for any blob under <c>uploads/{ns}/{bucket}/{fileId}/{name}</c>,
 /// whoever wrote it: a blob nobody registered gets its document here.
 /// </summary>
-internal sealed partial class ThumbnailProcessor(
-    FileStore store, BlobContainers containers, IOptions<FilesOptions> options, TimeProvider time, ILogger<ThumbnailProcessor> logger)
+internal sealed partial class ThumbnailProcessor
 {
+    private readonly FileStore store;
+    private readonly BlobContainers containers;
+    private readonly IOptions<FilesOptions> options;
+    private readonly TimeProvider time;
+    private readonly ILogger<ThumbnailProcessor> logger;
+
+    public ThumbnailProcessor(FileStore store, BlobContainers containers, IOptions<FilesOptions> options, TimeProvider time, ILogger<ThumbnailProcessor> logger)
+    {
+        (this.store, this.containers, this.options, this.time, this.logger) = (store, containers, options, time, logger);
+        VipsThumbnailer.Configure(options.Value.Thumbnails.VipsConcurrency);
+    }
+
     /// <summary>Metadata on every generated blob, so tooling can tell generated output from user content.</summary>
     public const string GeneratedMetadataKey = "hit_generated_from";
 
@@ -161,7 +170,7 @@ internal sealed partial class ThumbnailProcessor(
 
         if (!ContentSniffing.IsThumbnailable(contentType))
         {
-            return Verdict.Skip($"{contentType} images are not thumbnailed (JPEG, PNG, GIF and BMP are)");
+            return Verdict.Skip($"{contentType} images are not thumbnailed (JPEG, PNG, GIF, WebP, AVIF and TIFF are)");
         }
 
         var limits = settings.Thumbnails;
@@ -170,43 +179,37 @@ internal sealed partial class ThumbnailProcessor(
             return Verdict.Fail($"the image is {length} bytes; thumbnails are made for images up to {Math.Min(settings.MaxUploadBytes, limits.MaxInputBytes)} bytes");
         }
 
-        var bytes = content;
-        var imaging = new ImagingLimits { MaxInputBytes = limits.MaxInputBytes, MaxPixels = limits.MaxPixels };
-        ThumbnailResult result;
+        var job = new ThumbnailJob(
+            [.. limits.FitSizes.Select(s => new ThumbnailSpec(s.ToString(System.Globalization.CultureInfo.InvariantCulture), s, Cover: false)),
+             .. limits.SquareSizes.Select(s => new ThumbnailSpec(s.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-square", s, Cover: true))],
+            limits.Format, limits.Quality, limits.MaxInputBytes, limits.MaxPixels, limits.Timeout);
         var imagingStarted = Stopwatch.GetTimestamp();
-        try
+        // One open for every size; libvips works synchronously, so it runs off the invocation's thread.
+        var result = await Task.Run(() => VipsThumbnailer.Make(content, job, cancellationToken), cancellationToken);
+        var imagingTime = Stopwatch.GetElapsedTime(imagingStarted);
+        if (result.Refusal is { } refusal)
         {
-            // One decode for every size: fitted boxes and square cover crops in the same call.
-            result = Thumbnailer.Generate(bytes, new ThumbnailOptions
+            var kind = refusal switch
             {
-                Quality = limits.Quality,
-                Limits = imaging,
-                Sizes = [.. limits.FitSizes.Select(ThumbnailSize.Square), .. limits.SquareSizes.Select(s => ThumbnailSize.Square(s) with { Mode = ThumbnailMode.Cover })],
-            }, cancellationToken);
-        }
-        catch (ImageFormatException ex)
-        {
-            return Verdict.Fail($"{ex.Reason switch { ImageErrorReason.LimitExceeded => "over the limits", ImageErrorReason.Truncated => "truncated image", _ => "unreadable image" }}: {ex.Message}");
+                RefusalKind.OverTheLimits => "over the limits",
+                RefusalKind.Truncated => "truncated image",
+                RefusalKind.TimedOut => "too slow to decode",
+                _ => "unreadable image",
+            };
+            return Verdict.Fail($"{kind}: {result.Reason}") with { Imaging = imagingTime };
         }
 
-        var imagingTime = Stopwatch.GetElapsedTime(imagingStarted);
-        var outputs = result.Thumbnails
-            .Select(t => (Key: t.Requested.Mode == ThumbnailMode.Cover ? $"{t.Requested.Width}-square" : t.Requested.Width.ToString(System.Globalization.CultureInfo.InvariantCulture), Thumbnail: t))
-            .ToList();
         var container = await containers.GetAsync(BlobLayout.ThumbnailsContainer, cancellationToken);
         // The sizes are independent blobs: write them concurrently (deterministic names, so a retry overwrites).
-        var entries = await Task.WhenAll(outputs.Select(async output =>
+        var entries = await Task.WhenAll(result.Thumbnails.Select(async thumbnail =>
         {
-            var (key, thumbnail) = output;
-            var png = thumbnail.Format == ImageFormat.Png;
-            var name = BlobLayout.Thumbnail(path.Namespace, path.Bucket, path.FileId, key, png ? "png" : "jpg");
-            var type = png ? ContentSniffing.Png : ContentSniffing.Jpeg;
+            var name = BlobLayout.Thumbnail(path.Namespace, path.Bucket, path.FileId, thumbnail.Key, thumbnail.Extension);
             await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(thumbnail.Data), new BlobUploadOptions
             {
-                HttpHeaders = new BlobHttpHeaders { ContentType = type },
+                HttpHeaders = new BlobHttpHeaders { ContentType = thumbnail.ContentType },
                 Metadata = new Dictionary<string, string> { [GeneratedMetadataKey] = path.FileId },
             }, cancellationToken);
-            return new ThumbnailEntry(key, name, thumbnail.Width, thumbnail.Height, type, thumbnail.Data.Length);
+            return new ThumbnailEntry(thumbnail.Key, name, thumbnail.Width, thumbnail.Height, thumbnail.ContentType, thumbnail.Data.Length);
         }));
 
         return new Verdict(FileStatuses.Ready, null, entries, result.SourceWidth, result.SourceHeight) { Imaging = imagingTime };
@@ -249,7 +252,7 @@ internal sealed partial class ThumbnailProcessor(
 
     private sealed record Verdict(string Status, string? Reason, IReadOnlyList<ThumbnailEntry> Thumbnails, int? Width, int? Height)
     {
-        /// <summary>Time spent in Hit.Imaging (decode, resize, encode), reported for the throughput measurement.</summary>
+        /// <summary>Time spent in libvips (decode, resize, encode), reported for the throughput measurement.</summary>
         public TimeSpan Imaging { get; init; }
 
         public static Verdict Skip(string reason) => new(FileStatuses.Skipped, reason, [], null, null);

@@ -18,6 +18,10 @@ internal static class ContentSniffing
     public const string Gif = "image/gif";
     public const string Bmp = "image/bmp";
     public const string Svg = "image/svg+xml";
+    public const string Webp = "image/webp";
+    public const string Avif = "image/avif";
+    public const string Heic = "image/heic";
+    public const string Tiff = "image/tiff";
 
     public static string Sniff(ReadOnlySpan<byte> head)
     {
@@ -43,12 +47,12 @@ internal static class ContentSniffing
 
         if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
         {
-            return "image/webp";
+            return Webp;
         }
 
         if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8))
         {
-            return "image/tiff";
+            return Tiff;
         }
 
         if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
@@ -56,8 +60,8 @@ internal static class ContentSniffing
             var brand = Encoding.ASCII.GetString(head[8..12]);
             return brand switch
             {
-                "avif" or "avis" => "image/avif",
-                "heic" or "heix" or "mif1" or "msf1" => "image/heic",
+                "avif" or "avis" => Avif,
+                "heic" or "heix" or "mif1" or "msf1" => Heic,
                 "qt  " => "video/quicktime",
                 _ => "video/mp4",
             };
@@ -81,11 +85,15 @@ internal static class ContentSniffing
         return SniffText(head);
     }
 
-    /// <summary>Formats the thumbnail trigger decodes (what Hit.Imaging reads).</summary>
-    public static bool IsThumbnailable(string contentType) => contentType is Jpeg or Png or Gif or Bmp;
+    /// <summary>
+    /// Formats the thumbnail trigger decodes (the loaders libvips is allowed to use). Not among them: BMP (the bundled
+    /// libvips reads it only through ImageMagick, which is neither bundled nor trusted) and HEIC (its libheif has no
+    /// HEVC decoder; AVIF, the AV1 flavour of HEIF, is read).
+    /// </summary>
+    public static bool IsThumbnailable(string contentType) => contentType is Jpeg or Png or Gif or Webp or Avif or Tiff;
 
     /// <summary>Raster images are safe to show inline; anything else is served as an attachment (SVG and HTML can run script).</summary>
-    public static bool IsSafeInline(string contentType) => contentType is Jpeg or Png or Gif or Bmp or "image/webp" or "image/avif";
+    public static bool IsSafeInline(string contentType) => contentType is Jpeg or Png or Gif or Bmp or Webp or Avif;
 
     private static string SniffText(ReadOnlySpan<byte> head)
     {

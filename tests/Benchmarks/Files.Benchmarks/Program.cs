@@ -5,9 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Hit.Contracts.Files;
-using Hit.Imaging;
-using Hit.Imaging.Formats.Jpeg;
-using Hit.Imaging.Thumbnails;
+using Hit.Files.Thumbnails;
 using Hit.LocalHost;
 using Hit.LocalHost.Gateway;
 using Hit.Testing;
@@ -15,7 +13,18 @@ using Microsoft.Extensions.Logging;
 
 // End-to-end thumbnail throughput: uploads through the gateway and the local Functions host (the built app root),
 // until the blob trigger has made every thumbnail set, against a reference measured in the same run — the same
-// thumbnail work done in-process with nothing but Hit.Imaging. Run under `./hit stack` (see README.md).
+// thumbnail work done in-process with nothing but libvips (VipsThumbnailer). Run under `./hit stack` (see README.md).
+// `--in-process FILE [--runs N]` only times VipsThumbnailer on FILE (the Files sizes) and exits: the per-image figures.
+VipsThumbnailer.Configure(2);
+if (Array.IndexOf(args, "--in-process") is var at and >= 0)
+{
+    var input = await File.ReadAllBytesAsync(args[at + 1]);
+    var times = InProcess(input, Option("--runs", 10));
+    Console.WriteLine(FormattableString.Invariant(
+        $"{Path.GetFileName(args[at + 1])}: median {Percentile(times, 0.5):F1} ms, min {times[0]:F1} ms over {times.Count}; peak working set {PeakWorkingSetMiB()} MiB"));
+    return;
+}
+
 var uploads = Option("--uploads", 60);
 var concurrency = Option("--concurrency", 4);
 var width = Option("--width", 2000);
@@ -24,9 +33,10 @@ var height = Option("--height", 1500);
 var image = Photo(width, height);
 Console.WriteLine($"input: {width}x{height} JPEG, {image.Length / 1024} KiB; {uploads} uploads, {concurrency} at a time; {Environment.ProcessorCount} cores");
 
-// Reference: the trigger's Hit.Imaging work (fit 128/256/1024 + 256 cover, one decode) with the same parallelism.
+// Reference: the trigger's libvips work (fit 128/256/1024 + 256 cover, one open) with the same parallelism, and one at a time.
 var reference = await ImagingOnlyAsync(image, uploads, concurrency);
-Console.WriteLine(FormattableString.Invariant($"imaging only (in-process): {reference:F2} images/s"));
+var inProcess = InProcess(image, 20);
+Console.WriteLine(FormattableString.Invariant($"imaging only (in-process): {reference:F2} images/s; one image at a time p50 {Percentile(inProcess, 0.5):F1} ms"));
 
 var log = new LineLog();
 await using var host = new LocalFunctionsHost(new LocalFunctionsHostOptions
@@ -59,15 +69,16 @@ var invocations = log.Invocations();
 var invocationMs = invocations.Sum(i => i.TotalMs);
 var imagingMs = invocations.Sum(i => i.ImagingMs);
 latencies.Sort();
-Console.WriteLine(FormattableString.Invariant($"end to end: {throughput:F2} uploads/s ({uploads} in {wall.TotalSeconds:F1} s); latency upload→ready p50 {Percentile(latencies, 0.5):F0} ms, p90 {Percentile(latencies, 0.9):F0} ms"));
+Console.WriteLine(FormattableString.Invariant($"end to end: {throughput:F2} uploads/s ({uploads} in {wall.TotalSeconds:F1} s); latency upload→ready p50 {Percentile(latencies, 0.5):F0} ms, p90 {Percentile(latencies, 0.9):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms"));
+Console.WriteLine(FormattableString.Invariant($"ratio end-to-end p50 / in-process time: {Percentile(latencies, 0.5) / Percentile(inProcess, 0.5):F2}"));
 Console.WriteLine(FormattableString.Invariant($"ratio end-to-end / imaging-only throughput: {throughput / reference:F2}"));
-Console.WriteLine(FormattableString.Invariant($"Hit.Imaging share of the trigger invocation time: {100 * imagingMs / invocationMs:F0} % ({imagingMs / invocations.Count:F0} of {invocationMs / invocations.Count:F0} ms per file)"));
-Console.WriteLine(FormattableString.Invariant($"Hit.Imaging share of upload→ready latency (mean): {100 * imagingMs / latencies.Sum():F0} %"));
+Console.WriteLine(FormattableString.Invariant($"libvips share of the trigger invocation time: {100 * imagingMs / invocationMs:F0} % ({imagingMs / invocations.Count:F0} of {invocationMs / invocations.Count:F0} ms per file)"));
+Console.WriteLine(FormattableString.Invariant($"libvips share of upload→ready latency (mean): {100 * imagingMs / latencies.Sum():F0} %"));
 // Wall time inside the function is inflated by waiting for a core; CPU time is not. The imaging CPU per image comes from
 // the reference (its throughput on all cores), the rest from /proc for every process of the pipeline.
 var imagingCpuPerImage = Environment.ProcessorCount * 1000.0 / reference;
 var totalCpu = cpuUsed.Values.Sum();
-Console.WriteLine(FormattableString.Invariant($"CPU per upload: {totalCpu / uploads:F0} ms in all ({string.Join(", ", cpuUsed.Select(p => $"{p.Key} {p.Value / uploads:F0}"))}); Hit.Imaging ≈ {imagingCpuPerImage:F0} ms = {100 * imagingCpuPerImage * uploads / totalCpu:F0} %"));
+Console.WriteLine(FormattableString.Invariant($"CPU per upload: {totalCpu / uploads:F0} ms in all ({string.Join(", ", cpuUsed.Select(p => $"{p.Key} {p.Value / uploads:F0}"))}); libvips ≈ {imagingCpuPerImage:F0} ms = {100 * imagingCpuPerImage * uploads / totalCpu:F0} %"));
 
 // Unloaded latency: one upload at a time, each waited for, so no queueing behind a burst.
 var single = new List<double>();
@@ -78,7 +89,7 @@ for (var i = 0; i < 10; i++)
 }
 
 single.Sort();
-Console.WriteLine(FormattableString.Invariant($"unloaded latency upload→ready (10 one at a time): p50 {Percentile(single, 0.5):F0} ms, max {single[^1]:F0} ms"));
+Console.WriteLine(FormattableString.Invariant($"unloaded latency upload→ready (10 one at a time): p50 {Percentile(single, 0.5):F0} ms, max {single[^1]:F0} ms; / in-process {Percentile(single, 0.5) / Percentile(inProcess, 0.5):F2}"));
 return;
 
 async Task<(TimeSpan Wall, List<double> Latencies)> RunAsync(int count, int parallel)
@@ -123,41 +134,72 @@ async Task<(TimeSpan Wall, List<double> Latencies)> RunAsync(int count, int para
     return (TimeSpan.FromTicks((end - ids.Min(id => started[id])) * TimeSpan.TicksPerSecond / Stopwatch.Frequency), latencies);
 }
 
+static ThumbnailJob FilesJob() => new(
+    [new ThumbnailSpec("128", 128, false), new ThumbnailSpec("256", 256, false), new ThumbnailSpec("1024", 1024, false), new ThumbnailSpec("256-square", 256, true)],
+    ThumbnailFormat.Jpeg, 82, 64L * 1024 * 1024, 100_000_000, TimeSpan.FromSeconds(20));
+
+static void Thumbnails(byte[] image, CancellationToken token)
+{
+    var outcome = VipsThumbnailer.Make(image, FilesJob(), token);
+    if (outcome.Refusal is not null)
+    {
+        throw new InvalidOperationException(outcome.Reason);
+    }
+}
+
 static async Task<double> ImagingOnlyAsync(byte[] image, int count, int parallel)
 {
-    var options = new ThumbnailOptions
-    {
-        Quality = 82,
-        Sizes = [ThumbnailSize.Square(128), ThumbnailSize.Square(256), ThumbnailSize.Square(1024), ThumbnailSize.Square(256) with { Mode = ThumbnailMode.Cover }],
-    };
-    Thumbnailer.Generate(image, options);
+    Thumbnails(image, CancellationToken.None);
     var clock = Stopwatch.StartNew();
     await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel }, (_, token) =>
     {
-        Thumbnailer.Generate(image, options, token);
+        Thumbnails(image, token);
         return ValueTask.CompletedTask;
     });
     return count / clock.Elapsed.TotalSeconds;
+}
+
+// Per-image wall time, one image at a time after one warm-up, sorted.
+static List<double> InProcess(byte[] image, int runs)
+{
+    Thumbnails(image, CancellationToken.None);
+    var times = new List<double>(runs);
+    for (var i = 0; i < runs; i++)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        Thumbnails(image, CancellationToken.None);
+        times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+    }
+
+    times.Sort();
+    return times;
 }
 
 // A photo-like input: smooth gradients plus sensor-like noise, so the JPEG is as large as a camera's.
 static byte[] Photo(int width, int height)
 {
     var random = new Random(42);
-    var pixels = new PixelBuffer(width, height, PixelFormat.Rgb24);
+    var pixels = new byte[width * height * 3];
     for (var y = 0; y < height; y++)
     {
-        var row = pixels.Row(y);
         for (var x = 0; x < width; x++)
         {
             var noise = random.Next(-12, 13);
-            row[x * 3] = (byte)Math.Clamp((x * 255 / width) + noise, 0, 255);
-            row[(x * 3) + 1] = (byte)Math.Clamp((y * 255 / height) + noise, 0, 255);
-            row[(x * 3) + 2] = (byte)Math.Clamp(128 + (int)(100 * Math.Sin((x + y) / 50.0)) + noise, 0, 255);
+            var i = ((y * width) + x) * 3;
+            pixels[i] = (byte)Math.Clamp((x * 255 / width) + noise, 0, 255);
+            pixels[i + 1] = (byte)Math.Clamp((y * 255 / height) + noise, 0, 255);
+            pixels[i + 2] = (byte)Math.Clamp(128 + (int)(100 * Math.Sin((x + y) / 50.0)) + noise, 0, 255);
         }
     }
 
-    return JpegEncoder.Encode(pixels, new JpegEncoderOptions { Quality = 90 });
+    using var photo = NetVips.Image.NewFromMemory(pixels, width, height, 3, NetVips.Enums.BandFormat.Uchar);
+    return photo.JpegsaveBuffer(q: 90);
+}
+
+static long PeakWorkingSetMiB()
+{
+    using var self = Process.GetCurrentProcess();
+    return self.PeakWorkingSet64 / 1048576;
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -6,7 +6,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Hit.Contracts.Files;
-using Hit.Imaging;
 using Hit.Testing;
 
 namespace Hit.Files.Tests.EndToEnd;
@@ -55,8 +54,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixtur
         foreach (var thumbnail in ready.Thumbnails)
         {
             var bytes = await client.GetByteArrayAsync($"files/{created.Id}/thumbnails/{thumbnail.Size}");
-            var info = ImageDecoder.Identify(bytes);
-            Assert.Equal((thumbnail.Width, thumbnail.Height), (info.DisplayWidth, info.DisplayHeight));
+            Assert.Equal((thumbnail.Width, thumbnail.Height), TestImages.Dimensions(bytes));
             using var direct = new HttpClient();
             Assert.Equal(bytes, await direct.GetByteArrayAsync(thumbnail.Url));
         }

@@ -4,8 +4,9 @@ using Spectre.Console;
 namespace Hit.Cli.Testing;
 
 /// <summary>
-/// Debian packages the tests call: reference implementations (ImageMagick and libvips decode and judge
-/// Hit.Imaging's output) and the browser the files upload page's Playwright tests drive (Debian's Chromium;
+/// Debian packages the tests call: reference implementations (ImageMagick makes the thumbnail tests' corpus and
+/// the golden references the libvips pipeline is judged against; the libvips CLI makes AVIF/HEIC where ImageMagick
+/// cannot) and the browser the files upload page's Playwright tests drive (Debian's Chromium;
 /// Playwright's own browser downloads are not reachable here). Installed with apt when missing and the CLI may (root); otherwise named, so the failure
 /// that follows is explained.
 /// </summary>
