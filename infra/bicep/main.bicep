@@ -59,6 +59,9 @@ var apps = [
     settings: [
       { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
       { name: 'Cosmos__DatabaseName', value: 'hit' }
+      { name: 'HitAuth__Issuer', from: 'gateway.url' }
+      { name: 'HitAuth__Audience', value: 'hit' }
+      { name: 'HitAuth__JwksUrl', from: 'auth.jwksUrl' }
     ]
   }
   {
@@ -126,6 +129,32 @@ var apps = [
     settings: [
       { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
       { name: 'Cosmos__DatabaseName', value: 'hit' }
+      { name: 'HitAuth__Issuer', from: 'gateway.url' }
+      { name: 'HitAuth__Audience', value: 'hit' }
+      { name: 'HitAuth__JwksUrl', from: 'auth.jwksUrl' }
+    ]
+  }
+  {
+    name: 'resumes'
+    folder: 'Resumes'
+    deploymentContainer: 'deploy-resumes'
+    cosmos: {
+      containers: [
+        { name: 'resumes', ttl: false }
+      ]
+    }
+    storage: {
+      queues: { trigger: [], send: [] }
+      blobs: { trigger: [], readWrite: [] }
+    }
+    webpubsub: { hubs: [] }
+    settings: [
+      { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
+      { name: 'Cosmos__DatabaseName', value: 'hit' }
+      { name: 'HitAuth__Issuer', from: 'gateway.url' }
+      { name: 'HitAuth__Audience', value: 'hit' }
+      { name: 'HitAuth__JwksUrl', from: 'auth.jwksUrl' }
+      { name: 'Resumes__FilesBaseUrl', from: 'files.baseUrl' }
     ]
   }
 ]
@@ -278,6 +307,7 @@ module functionApps 'modules/functionApp.bicep' = [
         'webpubsub.endpoint': webPubSub.outputs.endpoint
         'gateway.url': gatewayUrl
         'auth.jwksUrl': '${gatewayUrl}/auth/.well-known/jwks.json'
+        'files.baseUrl': '${gatewayUrl}/files/'
       }
       webPubSubEndpoint: webPubSub.outputs.endpoint
       // From the module output (not the variable) so the app waits for the vault's role assignments.

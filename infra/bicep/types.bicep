@@ -11,6 +11,7 @@ type settingSource =
   | 'webpubsub.endpoint'
   | 'gateway.url'
   | 'auth.jwksUrl'
+  | 'files.baseUrl'
   | 'identity.clientId'
 
 @export()

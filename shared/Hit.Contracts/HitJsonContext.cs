@@ -4,6 +4,7 @@ using Hit.Contracts.Auth;
 using Hit.Contracts.Directory;
 using Hit.Contracts.Files;
 using Hit.Contracts.PingPong;
+using Hit.Contracts.Resumes;
 
 namespace Hit.Contracts;
 
@@ -57,4 +58,10 @@ namespace Hit.Contracts;
 [JsonSerializable(typeof(UpdateCategoryRequest))]
 [JsonSerializable(typeof(CategoryResponse))]
 [JsonSerializable(typeof(CategoryListResponse))]
+
+// Resumes
+[JsonSerializable(typeof(ResumeResponse))]
+[JsonSerializable(typeof(ResumePage))]
+[JsonSerializable(typeof(CreateResumeRequest))]
+[JsonSerializable(typeof(UpdateResumeRequest))]
 public sealed partial class HitJsonContext : JsonSerializerContext;

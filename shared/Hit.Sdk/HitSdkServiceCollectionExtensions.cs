@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Hit.Sdk;
 using Hit.Sdk.Counters;
 using Hit.Sdk.Directory;
+using Hit.Sdk.Resumes;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public static class HitSdkServiceCollectionExtensions
 {
     public const string DirectoryClientName = "Hit.Sdk.Directory";
     public const string CounterClientName = "Hit.Sdk.Counters";
+    public const string ResumesClientName = "Hit.Sdk.Resumes";
 
     /// <summary>Registers <see cref="DirectoryClient"/>: base address, namespace, signing, bearer token and retries from <paramref name="configure"/>.</summary>
     public static IHttpClientBuilder AddHitDirectoryClient(this IServiceCollection services, Action<HitClientOptions> configure) =>
@@ -19,6 +21,10 @@ public static class HitSdkServiceCollectionExtensions
     /// <summary>Registers <see cref="CounterClient"/> (the ping-pong app).</summary>
     public static IHttpClientBuilder AddHitCounterClient(this IServiceCollection services, Action<HitClientOptions> configure) =>
         services.AddHitClient<CounterClient>(CounterClientName, configure);
+
+    /// <summary>Registers <see cref="ResumesClient"/> (the resumes app; set an access token provider).</summary>
+    public static IHttpClientBuilder AddHitResumesClient(this IServiceCollection services, Action<HitClientOptions> configure) =>
+        services.AddHitClient<ResumesClient>(ResumesClientName, configure);
 
     private static IHttpClientBuilder AddHitClient<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(this IServiceCollection services, string name, Action<HitClientOptions> configure)
         where TClient : class

@@ -2,6 +2,7 @@ using System.Net;
 using Hit.Contracts.Directory;
 using Hit.Sdk.Counters;
 using Hit.Sdk.Directory;
+using Hit.Sdk.Resumes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hit.Sdk.Tests;
@@ -150,5 +151,34 @@ public sealed class SdkTests
         Assert.Equal("acme", headers["X-Hit-Namespace"]);
         Assert.Equal("Bearer token-1", headers["Authorization"]);
         Assert.True(headers.ContainsKey("X-API-Signature"));
+    }
+
+    [Fact]
+    public async Task ResumesClient_SendsOnlySetFields_AndTheVersion_AndDoesNotRetryCreate()
+    {
+        const string Resume = """{"id":"0123456789abcdef0123456789abcdef","user_id":"u1","title":"T","summary":"","skills":[],"experience":"","education":"","published":false,"attachment_file_id":null,"created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","etag":"\"v2\""}""";
+        var wire = new RecordingHandler(RecordingHandler.Answer(HttpStatusCode.OK, Resume));
+        var services = new ServiceCollection();
+        services.AddHitResumesClient(o =>
+        {
+            o.BaseAddress = new Uri("http://gateway.test/resumes");
+            o.AccessTokenProvider = _ => ValueTask.FromResult<string?>("token-1");
+        }).ConfigurePrimaryHttpMessageHandler(() => wire);
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<ResumesClient>();
+
+        var updated = await client.UpdateAsync("0123456789abcdef0123456789abcdef", new Contracts.Resumes.UpdateResumeRequest(Title: "T"), ifMatch: "\"v1\"");
+
+        var (request, headers, body) = Assert.Single(wire.Seen);
+        Assert.Equal("http://gateway.test/resumes/resumes/0123456789abcdef0123456789abcdef", request.RequestUri!.AbsoluteUri);
+        Assert.Equal("""{"title":"T"}""", body);
+        Assert.Equal("\"v1\"", headers["If-Match"]);
+        Assert.Equal("Bearer token-1", headers["Authorization"]);
+        Assert.Equal("\"v2\"", updated.ETag);
+
+        var down = new RecordingHandler(RecordingHandler.Answer(HttpStatusCode.ServiceUnavailable, "{}"));
+        await using var creating = ResumesClient.Create(new HitClientOptions { BaseAddress = new Uri("http://gateway.test/resumes/"), Retry = { Delay = TimeSpan.FromMilliseconds(1) } }, down);
+        await Assert.ThrowsAnyAsync<HitApiException>(() => creating.CreateAsync(new Contracts.Resumes.CreateResumeRequest("T")));
+        Assert.Single(down.Seen);
     }
 }

@@ -315,8 +315,10 @@ public static partial class ConsistencyChecker
     private static HashSet<string> SettingSourceKeys(InfraSources infra)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var block = Regex.Match(ModuleBlock(infra.Main, "functionApp.bicep"), @"settingSources:\s*\{(?<body>[^}]*)\}");
-        var extra = Regex.Match(infra.Module("functionApp.bicep"), @"union\(settingSources,\s*\{(?<body>[^}]*)\}");
+        // The object's body up to its closing brace; string interpolations ('${gatewayUrl}/files/') hold braces too.
+        const string Body = @"(?<body>(?:[^{}]|\$\{[^}]*\})*)";
+        var block = Regex.Match(ModuleBlock(infra.Main, "functionApp.bicep"), @"settingSources:\s*\{" + Body + @"\}");
+        var extra = Regex.Match(infra.Module("functionApp.bicep"), @"union\(settingSources,\s*\{" + Body + @"\}");
         foreach (var body in new[] { block, extra }.Where(m => m.Success).Select(m => m.Groups["body"].Value))
         {
             foreach (Match key in Regex.Matches(body, @"^\s*'(?<key>[^']+)'\s*:", RegexOptions.Multiline))
