@@ -157,6 +157,31 @@ var apps = [
       { name: 'Resumes__FilesBaseUrl', from: 'files.baseUrl' }
     ]
   }
+  {
+    name: 'email'
+    folder: 'Email'
+    deploymentContainer: 'deploy-email'
+    cosmos: {
+      containers: [
+        { name: 'email', ttl: true }
+      ]
+    }
+    storage: {
+      queues: { trigger: [ 'email' ], send: [ 'email' ] }
+      blobs: { trigger: [], readWrite: [] }
+    }
+    webpubsub: { hubs: [] }
+    settings: [
+      { name: 'Cosmos__Endpoint', from: 'cosmos.endpoint' }
+      { name: 'Cosmos__DatabaseName', value: 'hit' }
+      { name: 'Email__Queue', value: 'email' }
+      { name: 'HitAuth__Issuer', from: 'gateway.url' }
+      { name: 'HitAuth__Audience', value: 'hit' }
+      { name: 'HitAuth__JwksUrl', from: 'auth.jwksUrl' }
+      { name: 'Email__Hmac__Secrets__0', secret: 'email-hmac-secret-0' }
+      { name: 'Email__Hmac__AcceptedVersions__0', value: '2' }
+    ]
+  }
 ]
 
 // Shared data resources the apps may declare. Poison queues (<queue>-poison) are created by the runtime.

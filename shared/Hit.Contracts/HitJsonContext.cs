@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hit.Contracts.Auth;
 using Hit.Contracts.Directory;
+using Hit.Contracts.Email;
 using Hit.Contracts.Files;
 using Hit.Contracts.PingPong;
 using Hit.Contracts.Resumes;
@@ -64,4 +65,11 @@ namespace Hit.Contracts;
 [JsonSerializable(typeof(ResumePage))]
 [JsonSerializable(typeof(CreateResumeRequest))]
 [JsonSerializable(typeof(UpdateResumeRequest))]
+
+// Email
+[JsonSerializable(typeof(SendEmailRequest))]
+[JsonSerializable(typeof(EmailResponse))]
+[JsonSerializable(typeof(TemplateRequest))]
+[JsonSerializable(typeof(TemplateResponse))]
+[JsonSerializable(typeof(PoisonMessageList))]
 public sealed partial class HitJsonContext : JsonSerializerContext;

@@ -47,6 +47,16 @@ public sealed class WorkerUnitTests
         Assert.Equal(expected, WorkerHttpServer.RoutePattern(prefix, route));
 
     [Fact]
+    public void PercentExpressions_ResolveColonNames_FromDoubleUnderscoreSettings()
+    {
+        // Settings reach the host in environment form (Email__Queue); a binding names them in configuration form.
+        var settings = new Hit.LocalHost.AppModel.AppSettings(new Dictionary<string, string?> { ["Email__Queue"] = "mail-out", ["Plain"] = "p" });
+
+        Assert.Equal("mail-out", settings.ResolvePercentExpressions("%Email:Queue%"));
+        Assert.Equal("x-p", settings.ResolvePercentExpressions("x-%Plain%"));
+    }
+
+    [Fact]
     public void HostId_IsLowercaseAndBounded() =>
         Assert.Equal("my-app-name-with-a-very-long-nam", LocalFunctionsHost.DefaultHostId("My_App.Name with a very long name indeed"));
 

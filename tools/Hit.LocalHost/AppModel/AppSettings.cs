@@ -14,6 +14,12 @@ internal sealed partial class AppSettings(IReadOnlyDictionary<string, string?> s
             return value;
         }
 
+        // The host reads settings through configuration, where "Email:Queue" is the setting "Email__Queue".
+        if (name.Contains(':', StringComparison.Ordinal) && Values.TryGetValue(name.Replace(":", "__", StringComparison.Ordinal), out value) && value is not null)
+        {
+            return value;
+        }
+
         // Settings like "AzureWebJobsStorage" may also be spelt with "__" for ":" in the environment.
         return Environment.GetEnvironmentVariable(name) ?? Environment.GetEnvironmentVariable(name.Replace(":", "__", StringComparison.Ordinal));
     }
