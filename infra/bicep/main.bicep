@@ -180,6 +180,10 @@ var apps = [
       { name: 'HitAuth__JwksUrl', from: 'auth.jwksUrl' }
       { name: 'Email__Hmac__Secrets__0', secret: 'email-hmac-secret-0' }
       { name: 'Email__Hmac__AcceptedVersions__0', value: '2' }
+      { name: 'Email__Smtp__SmtpPort', value: '587' }
+      { name: 'Email__Smtp__Security', value: 'StartTls' }
+      { name: 'Email__Smtp__Password', secret: 'email-smtp-password' }
+      { name: 'Email__SendGrid__ApiKey', secret: 'email-sendgrid-api-key' }
     ]
   }
 ]
