@@ -143,6 +143,7 @@ public sealed class WorkerHmacTests
     [Theory]
     [InlineData(null, "needs at least one secret")]
     [InlineData("short", "at least 16 characters")]
+    [InlineData("@Microsoft.KeyVault(VaultName=kv-abc123;SecretName=directory-hmac-secret-0)", "unresolved Key Vault reference")]
     public void Options_WithoutAUsableSecret_FailValidation(string? secret, string message)
     {
         using var app = WorkerTestHost.Create(configure: b =>

@@ -46,6 +46,7 @@ internal sealed class HmacAuthenticationOptionsValidator(string section) : IVali
 {
     // Shorter secrets make brute-forcing a captured signature practical.
     internal const int MinSecretLength = 16;
+    internal const string UnresolvedKeyVaultReference = "@Microsoft.KeyVault(";
 
     public ValidateOptionsResult Validate(string? name, HmacAuthenticationOptions options)
     {
@@ -59,6 +60,13 @@ internal sealed class HmacAuthenticationOptionsValidator(string section) : IVali
         if (options.Secrets.Any(s => s is null || s.Length < MinSecretLength))
         {
             errors.Add($"Every {section}:Secrets entry must be at least {MinSecretLength} characters.");
+        }
+
+        // App Service leaves a Key Vault reference it cannot resolve (secret not set yet, no access) as the setting's
+        // literal text; that text is long enough and anyone can rebuild it from the vault's name, so it is refused.
+        if (options.Secrets.Any(s => s is not null && s.TrimStart().StartsWith(UnresolvedKeyVaultReference, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"A {section}:Secrets entry is an unresolved Key Vault reference: set the secret in the vault (infra/README.md, \"Secrets\") and give the app access.");
         }
 
         if (options.WindowSeconds is < 1 or > 3600)
