@@ -40,7 +40,8 @@ public sealed class AuthenticatedPlatformFixture : IAsyncLifetime
             ["Auth__EmailQueue"] = "e2e-email-" + Guid.NewGuid().ToString("N")[..8],
             ["Auth__PublicBaseUrl"] = gateway + "/auth/",
         });
-        await StartAsync("Files", "files", common);
+        // The files API only: the thumbnail trigger stays with the Files tests' own host on the shared Azurite.
+        await StartAsync("Files", "files", new Dictionary<string, string?>(common) { ["AzureWebJobs.MakeThumbnail.Disabled"] = "true" });
         await StartAsync("Resumes", "resumes", new Dictionary<string, string?>(common) { ["Resumes__FilesBaseUrl"] = gateway + "/files/" });
     }
 

@@ -35,7 +35,8 @@ public sealed class ResumesFixture : IAsyncLifetime
         {
             AppRoot = TestStack.AppRoot("Files"),
             AppName = "files",
-            Settings = common,
+            // Attachments need only the files API; the thumbnail trigger stays with the Files tests' own host.
+            Settings = new Dictionary<string, string?>(common) { ["AzureWebJobs.MakeThumbnail.Disabled"] = "true" },
         });
         await _files.StartAsync();
 
