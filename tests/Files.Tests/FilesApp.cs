@@ -22,7 +22,7 @@ public sealed class FilesApp : IAsyncLifetime
             ["Files__Buckets__1"] = "avatars",
             ["Files__MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
-            // Only FilesHostFixture runs the blob trigger. Hosts sharing the host id "files" on one Azurite split the
+            // Only FilesHostFixture (one instance: FilesHostCollection) runs the blob trigger. Hosts sharing the host id "files" on one Azurite split the
             // blobs between them (the receipt lease decides), so a second watcher would take blobs whose tests wait on
             // the other host, and a host stopping mid-invocation leaves its blob leased for up to 30 s.
             ["AzureWebJobs.MakeThumbnail.Disabled"] = "true",

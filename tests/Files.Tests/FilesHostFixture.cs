@@ -110,3 +110,14 @@ public sealed class CollectingLogger : ILogger
         }
     }
 }
+
+/// <summary>
+/// One <see cref="FilesHostFixture"/> for every class that needs the thumbnail trigger: two hosts with the host id
+/// "files" on one Azurite split the blobs between them (the receipt lease decides), so a test could wait on a host
+/// that never sees its blob.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FilesHostCollection : ICollectionFixture<FilesHostFixture>
+{
+    public const string Name = "files-host";
+}

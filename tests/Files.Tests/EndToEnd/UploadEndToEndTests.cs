@@ -14,7 +14,8 @@ namespace Hit.Files.Tests.EndToEnd;
 /// Uploads through the gateway and the local Functions host (the built app root), thumbnails made by the blob
 /// trigger the host fires from Azurite, documents in the Cosmos server.
 /// </summary>
-public sealed class UploadEndToEndTests(FilesHostFixture fixture) : IClassFixture<FilesHostFixture>
+[Collection(FilesHostCollection.Name)]
+public sealed class UploadEndToEndTests(FilesHostFixture fixture)
 {
     private static readonly string[] DefaultThumbnailKeys = ["128", "256", "1024", "256-square"];
 

@@ -14,8 +14,9 @@ namespace Hit.Files.Tests.Page;
 /// The upload page through the gateway (<c>/files/upload</c>), as a browser and as plain HTTP, against the built app
 /// root under the local Functions host: the path a user's browser takes under <c>./hit run</c>.
 /// </summary>
+[Collection(FilesHostCollection.Name)]
 public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixture browser)
-    : IClassFixture<FilesHostFixture>, IClassFixture<BrowserFixture>
+    : IClassFixture<BrowserFixture>
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
 
