@@ -1,4 +1,4 @@
-using Hit.Auth.Http;
+using Hit.Platform.Http;
 using Hit.Auth.Safety;
 using Hit.Auth.Sessions;
 using Hit.Contracts;

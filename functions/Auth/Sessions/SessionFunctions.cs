@@ -1,5 +1,5 @@
+using Hit.Platform.Http;
 using Hit.Auth.Accounts;
-using Hit.Auth.Http;
 using Hit.Auth.Tokens;
 using Hit.Contracts;
 using Hit.Contracts.Auth;

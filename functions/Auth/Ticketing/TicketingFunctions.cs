@@ -1,5 +1,5 @@
+using Hit.Platform.Http;
 using Hit.Auth.Accounts;
-using Hit.Auth.Http;
 using Hit.Auth.Safety;
 using Hit.Platform.Worker;
 using Hit.Auth.Sessions;

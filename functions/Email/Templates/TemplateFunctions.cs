@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Hit.Platform.Http;
 using Hit.Contracts;
 using Hit.Contracts.Email;
 using Hit.Email.Http;

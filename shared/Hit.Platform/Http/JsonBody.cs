@@ -1,16 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
 
-namespace Hit.Auth.Http;
+namespace Hit.Platform.Http;
 
 /// <summary>A request body that could not be read, with the input field to blame.</summary>
-internal sealed record BodyError(string Field, string Message, string Code);
+public sealed record BodyError(string Field, string Message, string Code);
 
 /// <summary>
 /// Reads small JSON bodies with an explicit size cap and field-level errors. Binding by hand (instead of a record
-/// parameter) lets the ticketing routes answer in their own <c>{errors:[…]}</c> shape and every error name its field.
+/// parameter) lets each app answer in its own shape (Auth's ticketing routes: <c>{errors:[…]}</c>) and name the field.
 /// </summary>
-internal static class JsonBody
+public static class JsonBody
 {
     public const int DefaultMaxBytes = 16 * 1024;
 
