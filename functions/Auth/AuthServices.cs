@@ -77,7 +77,7 @@ internal static class AuthServices
         services.Configure<WorkerAuthenticationOptions>(o =>
         {
             foreach (var function in (string[])["Register", "Login", "Verify", "Refresh", "VerifyEmail", "ForgotPassword", "ResetPassword", "GetJwks",
-                "StartOAuth", "OAuthCallback", "TicketingSignUp", "TicketingSignIn", "TicketingSignOut", "TicketingCurrentUser", "TicketingNotFound"])
+                "StartOAuth", "OAuthCallback", "TicketingSignUp", "TicketingSignIn", "TicketingSignOut", "TicketingCurrentUser"])
             {
                 o.AnonymousOnInvalidToken.Add(function);
             }

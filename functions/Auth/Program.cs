@@ -1,6 +1,7 @@
 using Hit.Auth;
 using Hit.Auth.Mail;
 using Hit.Auth.Safety;
+using Hit.Auth.Ticketing;
 using Hit.Platform.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ builder.Services.AddAccounts();
 builder.Services.AddSessions();
 builder.Services.AddMail(builder.Configuration);
 builder.Services.AddOAuth();
+builder.Services.AddTicketingErrors();
 builder.Services.AddAnonymousFunctions();
 builder.AddSafety();
 

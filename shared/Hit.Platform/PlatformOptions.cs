@@ -17,6 +17,13 @@ public sealed class PlatformOptions
     [RegularExpression(Tenancy.TenantNamespace.Pattern)]
     public string DefaultNamespace { get; set; } = "default";
 
+    /// <summary>
+    /// The body cap of an HTTP function that declares none (<see cref="Http.RequestBodyLimitAttribute"/>): small, since
+    /// most functions take a few fields of JSON, and a function that needs more says so next to its code.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public long MaxRequestBodyBytes { get; set; } = Http.JsonBody.DefaultMaxBytes;
+
     /// <summary>Service name reported to telemetry; defaults to the entry assembly name.</summary>
     public string? ServiceName { get; set; }
 }

@@ -125,12 +125,12 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
     }
 
     [Fact]
-    public async Task Login_OversizedBody_Is400NamingBody()
+    public async Task Login_OversizedBody_Is413NamingBody()
     {
         using var client = factory.Client(AuthFactory.NewNamespace());
-        var json = "{\"email\":\"a@example.com\",\"password\":\"" + new string('x', 40_000) + "\"}";
+        var json = "{\"email\":\"a@example.com\",\"password\":\"" + new string('x', 70_000) + "\"}";
         using var response = await client.PostAsync("/auth/login", TestHelpers.RawJson(json));
-        await response.AssertProblem(HttpStatusCode.BadRequest, "body_too_large", "body");
+        await response.AssertProblem(HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "body");
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(
         [
             "ForgotPassword", "GetJwks", "GetMe", "Healthz", "Login", "Logout", "LogoutAll", "OAuthCallback", "OpenApiDocument", "Readyz",
-            "Refresh", "Register", "ResendVerification", "ResetPassword", "StartOAuth", "TicketingCurrentUser", "TicketingNotFound",
+            "Refresh", "Register", "ResendVerification", "ResetPassword", "StartOAuth", "TicketingCurrentUser",
             "TicketingSignIn", "TicketingSignOut", "TicketingSignUp", "Verify", "VerifyEmail",
         ], functions.Order(StringComparer.Ordinal));
     }

@@ -101,13 +101,28 @@ public sealed class TicketingTests(AuthFactory factory) : IClassFixture<AuthFact
     }
 
     [Fact]
-    public async Task MalformedJson_AndOversizedBody_Are400InTheSeedShape()
+    public async Task MalformedJson_OversizedBody_AndNotJson_AreRefusedInTheSeedShape()
     {
         using var client = factory.Client(AuthFactory.NewNamespace());
         using var malformed = await client.PostAsync("/api/users/signup", TestHelpers.RawJson("{\"email\":"));
         Assert.Equal("email", (string?)(await AssertErrors(malformed, HttpStatusCode.BadRequest))[0]!["field"]);
-        using var huge = await client.PostAsync("/api/users/signin", TestHelpers.RawJson("{\"email\":\"" + new string('a', 20_000) + "\"}"));
-        Assert.Equal("body", (string?)(await AssertErrors(huge, HttpStatusCode.BadRequest))[0]!["field"]);
+        using var huge = await client.PostAsync("/api/users/signin", TestHelpers.RawJson("{\"email\":\"" + new string('a', 70_000) + "\"}"));
+        Assert.Equal("body", (string?)(await AssertErrors(huge, HttpStatusCode.RequestEntityTooLarge))[0]!["field"]);
+        using var text = await client.PostAsync("/api/users/signin", new StringContent("{\"email\":\"a@b.cd\",\"password\":\"x\"}", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal("Content-Type", (string?)(await AssertErrors(text, HttpStatusCode.UnsupportedMediaType))[0]!["field"]);
+        Assert.Equal("application/json", text.Headers.GetValues("Accept-Post").Single());
+    }
+
+    [Fact]
+    public async Task WrongMethod_Is405WithAllow_InTheSeedShape_WithoutANullField()
+    {
+        using var client = factory.Client(AuthFactory.NewNamespace());
+        using var response = await client.DeleteAsync("/api/users/signup");
+
+        var errors = await AssertErrors(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(["OPTIONS", "POST"], response.Content.Headers.Allow.Order(StringComparer.Ordinal));
+        // The seed omits `field` when no input is to blame; it never writes "field": null.
+        Assert.False(errors[0]!.AsObject().ContainsKey("field"));
     }
 
     [Fact]
@@ -126,6 +141,7 @@ public sealed class TicketingTests(AuthFactory factory) : IClassFixture<AuthFact
     public async Task UnknownRoute_Is404InTheSeedShape()
     {
         using var response = await factory.Client(AuthFactory.NewNamespace()).GetAsync("/api/users/nothing-here");
-        await AssertErrors(response, HttpStatusCode.NotFound);
+        var errors = await AssertErrors(response, HttpStatusCode.NotFound);
+        Assert.False(errors[0]!.AsObject().ContainsKey("field"));
     }
 }

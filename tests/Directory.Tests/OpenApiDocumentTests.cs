@@ -28,7 +28,7 @@ public sealed class OpenApiDocumentTests
         var functions = OpenApiContract.HttpFunctions(FunctionsMetadata).Select(f => f.Function).ToHashSet();
 
         Assert.Equal(
-            ["CorsPreflight", "CreateUser", "DeleteUser", "GetHealth", "GetServiceInfo", "GetUser", "GetUserByDiscord", "GetUserByEmail", "Healthz",
+            ["CreateUser", "DeleteUser", "GetHealth", "GetServiceInfo", "GetUser", "GetUserByDiscord", "GetUserByEmail", "Healthz",
              "ListUsers", "OpenApiDocument", "QueryUsers", "Readyz", "Redoc", "RedocScript", "SwaggerUi", "UpdateUser"],
             functions.Order(StringComparer.Ordinal));
     }

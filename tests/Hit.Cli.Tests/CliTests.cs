@@ -64,6 +64,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void LocalSettings_GatewayAddresses_FollowRunPort_InTheCommittedSample()
+    {
+        // The committed sample, as ./hit run reads it: issuer, JWKS URL and public base URLs name the gateway.
+        var sample = Path.Combine(Hit.Testing.TestStack.RepositoryRoot, LocalSettings.SampleFileName);
+        var values = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sample))!["Values"]!.AsObject()
+            .ToDictionary(p => p.Key, p => (string?)p.Value!.ToString(), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains(values.Values, v => v?.Contains(":7071", StringComparison.Ordinal) == true);
+
+        var moved = LocalSettings.PointAtGateway(new Dictionary<string, string?>(values, StringComparer.OrdinalIgnoreCase), 7300);
+
+        Assert.DoesNotContain(moved.Values, v => v?.Contains(":7071", StringComparison.Ordinal) == true);
+        Assert.Equal("http://127.0.0.1:7300", moved["HitAuth__Issuer"]);
+        Assert.Equal("http://127.0.0.1:7300/auth/.well-known/jwks.json", moved["HitAuth__JwksUrl"]);
+        // Everything else is untouched (the SMTP port, secrets, the OAuth client's own redirect on :3000).
+        Assert.All(values.Where(v => v.Value?.Contains(":7071", StringComparison.Ordinal) != true), v => Assert.Equal(v.Value, moved[v.Key]));
+        Assert.Equal(values, LocalSettings.PointAtGateway(new Dictionary<string, string?>(values), LocalSettings.DefaultGatewayPort));
+    }
+
+    [Fact]
     public void LocalSettings_RealAzureEndpoints_AreLeftAlone()
     {
         var values = new Dictionary<string, string?>

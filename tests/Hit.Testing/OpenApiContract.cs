@@ -9,6 +9,12 @@ namespace Hit.Testing;
 /// </summary>
 public static class OpenApiContract
 {
+    /// <summary>
+    /// The platform's catch-all (<c>Hit.Platform.Worker.FallbackFunctions</c>): it answers 404/405 for what no
+    /// operation serves, so it is not an operation a client calls, and documenting <c>/{path}</c> would invite calls.
+    /// </summary>
+    public const string FallbackFunction = "Fallback";
+
     /// <summary>Each mismatch as a sentence; empty when the document and the functions agree.</summary>
     public static IReadOnlyList<string> Mismatches(string functionsMetadataPath, JsonObject document)
     {
@@ -30,6 +36,11 @@ public static class OpenApiContract
         foreach (var function in metadata)
         {
             var name = (string)function!["name"]!;
+            if (name == FallbackFunction)
+            {
+                continue;
+            }
+
             foreach (var binding in function["bindings"]!.AsArray())
             {
                 if (!string.Equals((string?)binding!["type"], "httpTrigger", StringComparison.OrdinalIgnoreCase))

@@ -23,7 +23,7 @@ internal sealed class AccountFunctions(AccountService service, SessionStore sess
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.CredentialsRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (AccountService.Validate(body!.Email, body.Password, out var email) is [var first, ..])
@@ -39,7 +39,7 @@ internal sealed class AccountFunctions(AccountService service, SessionStore sess
         }
 
         var session = await service.StartSessionAsync(account!, cancellationToken);
-        return TypedResults.Created("/users/me", ToTokenResponse(session, account!));
+        return TypedResults.Created(PublicAddress.PathFor(request, "/users/me"), ToTokenResponse(session, account!));
     }
 
     /// <summary>Email + password → access and refresh token. Locks the account after repeated failures.</summary>
@@ -51,7 +51,7 @@ internal sealed class AccountFunctions(AccountService service, SessionStore sess
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.CredentialsRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (string.IsNullOrEmpty(body!.Email) || string.IsNullOrEmpty(body.Password))

@@ -27,7 +27,7 @@ internal sealed partial class AccountMailFunctions(
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.EmailTokenRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (string.IsNullOrEmpty(body!.Token))
@@ -78,7 +78,7 @@ internal sealed partial class AccountMailFunctions(
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.ForgotPasswordRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (!EmailAddress.TryNormalize(body!.Email, out var email, out var emailError))
@@ -109,7 +109,7 @@ internal sealed partial class AccountMailFunctions(
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.ResetPasswordRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (string.IsNullOrEmpty(body!.Token))

@@ -23,7 +23,7 @@ internal sealed class SessionFunctions(SessionStore sessions, AccountStore accou
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.RefreshRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (string.IsNullOrEmpty(body!.RefreshToken))

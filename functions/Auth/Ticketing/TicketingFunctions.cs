@@ -27,7 +27,7 @@ internal sealed class TicketingFunctions(AccountService service, SessionStore se
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TicketingCredentials, cancellationToken);
         if (error is not null)
         {
-            return Errors(StatusCodes.Status400BadRequest, new TicketingError(error.Message, error.Field));
+            return Errors(error.Status, new TicketingError(error.Message, error.Field));
         }
 
         if (AccountService.Validate(body!.Email, body.Password, out var email) is { Count: > 0 } invalid)
@@ -42,7 +42,7 @@ internal sealed class TicketingFunctions(AccountService service, SessionStore se
         }
 
         var session = await service.StartSessionAsync(account!, cancellationToken);
-        return TypedResults.Created("/api/users/currentuser", new TicketingAuthResponse(new TicketingUser(account!.UserId, account.Email), session.AccessToken));
+        return TypedResults.Created(PublicAddress.PathFor(request, "/api/users/currentuser"), new TicketingAuthResponse(new TicketingUser(account!.UserId, account.Email), session.AccessToken));
     }
 
     /// <summary>Signs in → <c>{user:{id,email}, token}</c>.</summary>
@@ -54,7 +54,7 @@ internal sealed class TicketingFunctions(AccountService service, SessionStore se
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TicketingCredentials, cancellationToken);
         if (error is not null)
         {
-            return Errors(StatusCodes.Status400BadRequest, new TicketingError(error.Message, error.Field));
+            return Errors(error.Status, new TicketingError(error.Message, error.Field));
         }
 
         var missing = new List<TicketingError>();
@@ -126,12 +126,6 @@ internal sealed class TicketingFunctions(AccountService service, SessionStore se
             : null;
         return TypedResults.Ok(new TicketingCurrentUserResponse(current));
     }
-
-    /// <summary>Unknown routes under the seed's prefix answer in the seed's shape too (literal routes take precedence).</summary>
-    [Function(nameof(TicketingNotFound))]
-    public static JsonHttpResult<TicketingErrorResponse> TicketingNotFound(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", Route = "api/users/{*path}")] HttpRequest request) =>
-        Errors(StatusCodes.Status404NotFound, new TicketingError("Not Found"));
 
     private static bool SameNamespace(HttpRequest request, HitUser user)
     {

@@ -22,7 +22,7 @@ internal sealed class TokenFunctions(HitTokenValidator validator, SessionStore s
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.VerifyTokenRequest, cancellationToken);
         if (error is not null)
         {
-            return Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (string.IsNullOrEmpty(body!.Token))

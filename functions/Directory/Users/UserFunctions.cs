@@ -11,6 +11,7 @@ using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Hit.Platform.Http;
 
 namespace Hit.Directory.Users;
 
@@ -40,7 +41,7 @@ internal sealed class UserFunctions(UserStore store, HitContainer users, TimePro
         var result = await store.CreateAsync(ns.Value, body, cancellationToken);
         return result.Outcome switch
         {
-            UserWriteOutcome.Applied => TypedResults.Created($"users/{result.User!.Id}",
+            UserWriteOutcome.Applied => TypedResults.Created(PublicAddress.PathFor(request, $"/users/{result.User!.Id}"),
                 new DirectoryResponse<UserResponse> { Success = true, Data = result.User.ToResponse() }),
             _ => Taken(result.Outcome),
         };

@@ -22,6 +22,7 @@ internal sealed class DeliveryFunctions(
     public const int MaxBodyBytes = 1024 * 1024;
 
     [Function(nameof(SendEmail))]
+    [RequestBodyLimit(MaxBodyBytes)]
     public async Task<IResult> SendEmail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "emails")] HttpRequest request,
         TenantNamespace ns, CancellationToken cancellationToken)
@@ -35,9 +36,7 @@ internal sealed class DeliveryFunctions(
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.SendEmailRequest, cancellationToken, MaxBodyBytes);
         if (error is not null)
         {
-            return error.Code == "body_too_large"
-                ? Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, error.Message, error.Field)
-                : Problems.BadRequest(error.Field, error.Message, error.Code);
+            return error.ToProblem();
         }
 
         if (ValidateRecipient(body!.To) is { } recipientProblem)
@@ -87,7 +86,7 @@ internal sealed class DeliveryFunctions(
             throw;
         }
 
-        return TypedResults.Accepted($"/emails/{deliveryId}", record.ToResponse());
+        return TypedResults.Accepted(PublicAddress.PathFor(request, $"/emails/{deliveryId}"), record.ToResponse());
     }
 
     [Function(nameof(GetEmail))]

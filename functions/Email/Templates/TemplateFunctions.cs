@@ -18,6 +18,7 @@ internal sealed partial class TemplateFunctions(TemplateStore templates, Templat
     public const int MaxPartChars = 64 * 1024;
 
     [Function(nameof(CreateTemplate))]
+    [RequestBodyLimit(4 * MaxPartChars)]
     public async Task<IResult> CreateTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "templates/{name}")] HttpRequest request,
         string name, TenantNamespace ns, CancellationToken cancellationToken)
@@ -39,7 +40,7 @@ internal sealed partial class TemplateFunctions(TemplateStore templates, Templat
             return Problems.Conflict($"A template named '{name}' exists; PUT replaces it.", EmailProblemCodes.TemplateExists);
         }
 
-        return TypedResults.Created($"/templates/{name}", await ToResponseAsync(caller.Namespace, name, cancellationToken));
+        return TypedResults.Created(PublicAddress.PathFor(request, $"/templates/{name}"), await ToResponseAsync(caller.Namespace, name, cancellationToken));
     }
 
     [Function(nameof(GetTemplate))]
@@ -64,6 +65,7 @@ internal sealed partial class TemplateFunctions(TemplateStore templates, Templat
     }
 
     [Function(nameof(ReplaceTemplate))]
+    [RequestBodyLimit(4 * MaxPartChars)]
     public async Task<IResult> ReplaceTemplate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "templates/{name}")] HttpRequest request,
         string name, TenantNamespace ns, CancellationToken cancellationToken)
@@ -121,9 +123,7 @@ internal sealed partial class TemplateFunctions(TemplateStore templates, Templat
         var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.TemplateRequest, cancellationToken, 4 * MaxPartChars);
         if (error is not null)
         {
-            return (null, error.Code == "body_too_large"
-                ? Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.PayloadTooLarge, error.Message, error.Field)
-                : Problems.BadRequest(error.Field, error.Message, error.Code));
+            return (null, error.ToProblem());
         }
 
         return Validate(body!, renderer) is { } problem ? (null, problem) : (new TemplateParts(body!.Subject!, NullIfEmpty(body.Html), NullIfEmpty(body.Text)), null);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Hit.Platform.Http;
 
 namespace Hit.Files.Categories;
 
@@ -33,7 +34,7 @@ internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptio
 
         var result = await store.CreateAsync(ns.Value, title, request.ParentId, cancellationToken);
         return result.Outcome == CategoryOutcome.Applied
-            ? TypedResults.Created($"/categories/{result.Category!.CategoryId}", result.Category.ToResponse())
+            ? TypedResults.Created(PublicAddress.PathFor(http, $"/categories/{result.Category!.CategoryId}"), result.Category.ToResponse())
             : Refused(result.Outcome, options.Value);
     }
 

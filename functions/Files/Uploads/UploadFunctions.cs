@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Hit.Platform.Http;
 
 namespace Hit.Files.Uploads;
 
@@ -43,6 +44,8 @@ internal sealed partial class UploadFunctions(
     /// uploads: the blob's path depends on the bucket.
     /// </summary>
     [Function(nameof(UploadFile))]
+    // Streams multipart and enforces Files:MaxUploadBytes itself (MeteredStream), a size only settings know.
+    [RequestBodyLimit(RequestBodyLimitAttribute.FunctionEnforced)]
     public async Task<Results<Created<FileResponse>, ProblemHttpResult>> UploadFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload")] HttpRequest request,
         TenantNamespace ns, CancellationToken cancellationToken)
@@ -139,7 +142,7 @@ internal sealed partial class UploadFunctions(
 
         return stored is null
             ? Problems.BadRequest("file", "The multipart body has no file part named `file`.", FileProblemCodes.FileMissing)
-            : TypedResults.Created($"{request.PathBase}/files/{stored.Id}", stored);
+            : TypedResults.Created(PublicAddress.PathFor(request, $"/files/{stored.Id}"), stored);
     }
 
     private async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string bucket, List<string> tags,

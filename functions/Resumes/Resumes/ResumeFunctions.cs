@@ -11,6 +11,7 @@ using Hit.Resumes.Attachments;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Hit.Platform.Http;
 
 namespace Hit.Resumes.Resumes;
 
@@ -76,7 +77,7 @@ internal sealed partial class ResumeFunctions(ResumeStore store, FilesAttachment
         };
         var created = await store.CreateAsync(document, cancellationToken);
         Log.Created(logger, ns.Value, created.Id);
-        return new ResumeResult(StatusCodes.Status201Created, created.ToResponse(), $"/resumes/{created.Id}");
+        return new ResumeResult(StatusCodes.Status201Created, created.ToResponse(), PublicAddress.PathFor(request, $"/resumes/{created.Id}"));
     }
 
     [Function(nameof(GetResume))]

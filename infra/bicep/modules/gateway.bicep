@@ -56,6 +56,19 @@ resource apis 'Microsoft.ApiManagement/service/apis@2024-05-01' = [
   }
 ]
 
+// The app never sees its /<app> segment; links it hands out (Location, OpenAPI servers) need it, as behind the local
+// gateway. Overridden, never appended: a client-sent value must not end up in another client's links.
+resource prefixPolicies 'Microsoft.ApiManagement/service/apis/policies@2024-05-01' = [
+  for (app, i) in backends: {
+    parent: apis[i]
+    name: 'policy'
+    properties: {
+      format: 'rawxml'
+      value: '<policies><inbound><base /><set-header name="X-Forwarded-Prefix" exists-action="override"><value>/${app.name}</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>'
+    }
+  }
+]
+
 resource operations 'Microsoft.ApiManagement/service/apis/operations@2024-05-01' = [
   for route in routes: {
     parent: apis[route.api]

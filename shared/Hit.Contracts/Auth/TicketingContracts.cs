@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Hit.Contracts.Auth;
 
 // The ticketing seed's own wire shapes (its routes answer {errors:[…]} instead of ProblemDetails).
@@ -14,8 +16,10 @@ public sealed record TicketingAuthResponse(TicketingUser User, string Token);
 /// <summary><c>GET /api/users/currentuser</c>: null when the caller has no valid session.</summary>
 public sealed record TicketingCurrentUserResponse(TicketingUser? CurrentUser);
 
-/// <summary>One error; <see cref="Field"/> names the offending input when there is one.</summary>
-public sealed record TicketingError(string Message, string? Field = null);
+/// <summary>One error; <see cref="Field"/> names the offending input when there is one (and is absent, not null, otherwise, as in the seed).</summary>
+public sealed record TicketingError(
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Field = null);
 
 /// <summary>The seed's error envelope.</summary>
 public sealed record TicketingErrorResponse(IReadOnlyList<TicketingError> Errors);

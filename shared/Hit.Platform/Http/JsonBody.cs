@@ -1,63 +1,127 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Hit.Platform.Errors;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Hit.Platform.Worker;
 
 namespace Hit.Platform.Http;
 
-/// <summary>A request body that could not be read, with the input field to blame.</summary>
-public sealed record BodyError(string Field, string Message, string Code);
+/// <summary>
+/// A request body that could not be read: the input field to blame (a JSON path below the root such as
+/// <c>user_id</c> or <c>items[2].name</c>, else <c>body</c>), why, a stable code and the status to answer
+/// (400 unreadable, 413 too large, 415 not JSON).
+/// </summary>
+public sealed record BodyError(string Field, string Message, string Code, int Status = StatusCodes.Status400BadRequest)
+{
+    public const string UnsupportedBody = "unsupported_body";
+    public const string BodyRequired = "body_required";
+    public const string MalformedJson = "malformed_json";
+
+    /// <summary>The error as the platform's ProblemDetails (an app with its own error shape rewrites those).</summary>
+    public ProblemHttpResult ToProblem() => Problems.Create(Status, Code, Message, Field);
+}
 
 /// <summary>
-/// Reads small JSON bodies with an explicit size cap and field-level errors. Binding by hand (instead of a record
-/// parameter) lets each app answer in its own shape (Auth's ticketing routes: <c>{errors:[…]}</c>) and name the field.
+/// Reads small JSON bodies with an explicit size cap and field-level errors — the one body reader of every app.
+/// Binding by hand (instead of a record parameter) lets each app answer in its own shape (Auth's ticketing routes:
+/// <c>{errors:[…]}</c>, the directory's envelope) and name the field, which minimal APIs' binding does not.
 /// </summary>
 public static class JsonBody
 {
-    public const int DefaultMaxBytes = 16 * 1024;
+    /// <summary>64 KiB: a few fields of JSON with room to spare; functions that need more declare a limit.</summary>
+    public const int DefaultMaxBytes = 64 * 1024;
+
+    /// <summary>What a JSON function accepts, for the 415 answer.</summary>
+    public const string AcceptedMediaType = "application/json";
 
     public static async Task<(T? Value, BodyError? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, int maxBytes = DefaultMaxBytes)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(typeInfo);
         if (request.ContentLength > maxBytes)
         {
             return (null, TooLarge(maxBytes));
         }
 
-        if (request.ContentType is { Length: > 0 } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        var knownEmpty = request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0);
+        if (knownEmpty)
         {
-            return (null, new BodyError("body", "The body must be JSON (Content-Type: application/json).", "unsupported_body"));
+            return (null, Required());
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            // RFC 9110 §15.5.16: say what would have been accepted (Accept-Post / Accept-Patch, as RFC 5789 does).
+            var header = HttpMethods.IsPatch(request.Method) ? "Accept-Patch" : "Accept-Post";
+            request.HttpContext.Response.Headers[header] = AcceptedMediaType;
+            var sent = request.ContentType is { Length: > 0 } type ? $"'{type}'" : "no Content-Type";
+            return (null, new BodyError("Content-Type", $"The body must be JSON (Content-Type: {AcceptedMediaType}); the request sent {sent}.",
+                BodyError.UnsupportedBody, StatusCodes.Status415UnsupportedMediaType));
         }
 
         // Chunked bodies have no Content-Length: count while reading.
         var buffer = new MemoryStream();
         var chunk = new byte[4096];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return (null, TooLarge(maxBytes));
-            }
+                if (buffer.Length + read > maxBytes)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (BodyTooLarge.IsLimitExceeded(ex))
+        {
+            return (null, TooLarge(BodyTooLarge.LimitOf(request.HttpContext) ?? maxBytes));
         }
 
         if (buffer.Length == 0)
         {
-            return (null, new BodyError("body", "A JSON body is required.", "body_required"));
+            return (null, Required());
         }
 
         try
         {
             var value = JsonSerializer.Deserialize(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
-            return value is null ? (null, new BodyError("body", "A JSON object is required.", "body_required")) : (value, null);
+            return value is null ? (null, new BodyError("body", "A JSON object is required, not null.", BodyError.BodyRequired)) : (value, null);
         }
         catch (JsonException ex)
         {
-            var field = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
-            return (null, new BodyError(field, field == "body" ? "The body is not valid JSON." : $"'{field}' has the wrong type or is malformed.", "malformed_json"));
+            return (null, Unreadable(ex));
         }
     }
 
-    private static BodyError TooLarge(int maxBytes) => new("body", $"The body exceeds {maxBytes} bytes.", "body_too_large");
+    /// <summary>
+    /// The field and reason of a body System.Text.Json refused. Syntax errors carry a reader exception inside and a
+    /// position; a value of the wrong kind carries only its path. Messages never echo the exception text, which names
+    /// .NET types rather than JSON.
+    /// </summary>
+    public static BodyError Unreadable(JsonException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var field = exception.Path is { Length: > 1 } path && path.StartsWith('$')
+            ? path.TrimStart('$').TrimStart('.')
+            : "";
+        var at = exception.LineNumber is { } line && exception.BytePositionInLine is { } position
+            ? $" (line {line + 1}, byte {position + 1})"
+            : "";
+        var syntax = exception.InnerException is JsonException;
+        if (field.Length == 0)
+        {
+            return new BodyError("body", syntax || exception.Path is null ? $"The body is not valid JSON{at}." : $"The body is not a JSON object of the expected shape{at}.", BodyError.MalformedJson);
+        }
+
+        return new BodyError(field, syntax ? $"The body is not valid JSON at '{field}'{at}." : $"'{field}' has the wrong JSON type for this field{at}.", BodyError.MalformedJson);
+    }
+
+    private static BodyError Required() => new("body", "A JSON body is required.", BodyError.BodyRequired);
+
+    private static BodyError TooLarge(long maxBytes) => new("body", $"The body exceeds {maxBytes} bytes.", ProblemCodes.PayloadTooLarge, StatusCodes.Status413PayloadTooLarge);
 }

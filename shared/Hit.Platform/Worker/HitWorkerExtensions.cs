@@ -46,6 +46,7 @@ public static class HitWorkerExtensions
         // which then waits for a request that never arrives and fails after a timeout.
         builder.UseWhen<WorkerExceptionMiddleware>(WorkerHttp.IsHttpInvocation);
         firstChecks?.Invoke(builder);
+        builder.UseWhen<WorkerBodyLimitMiddleware>(WorkerHttp.IsHttpInvocation);
         builder.UseWhen<WorkerAuthenticationMiddleware>(WorkerHttp.IsHttpInvocation);
         builder.UseWhen<WorkerTenancyMiddleware>(WorkerHttp.IsHttpInvocation);
         return builder;

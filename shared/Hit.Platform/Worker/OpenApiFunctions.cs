@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hit.Platform.Http;
 using Hit.Platform.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,12 +23,41 @@ public sealed class OpenApiFunctions
     // The worker process's entry assembly is the app (the host starts `dotnet <App>.dll`).
     private static readonly Lazy<byte[]?> Document = new(() => Read(Assembly.GetEntryAssembly()));
 
+    // One rendering per gateway prefix (there is one in practice, two with direct calls); bounded all the same.
+    private static readonly ConcurrentDictionary<string, byte[]> ByPrefix = new(StringComparer.Ordinal);
+
     [Function("OpenApiDocument")]
     public static Results<FileContentHttpResult, ProblemHttpResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request) =>
-        Document.Value is { } json
-            ? TypedResults.Bytes(json, "application/json")
-            : Problems.NotFound("This app publishes no OpenAPI document.");
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request)
+    {
+        if (Document.Value is not { } json)
+        {
+            return Problems.NotFound("This app publishes no OpenAPI document.");
+        }
+
+        var prefix = PublicAddress.Prefix(request);
+        var rendered = ByPrefix.TryGetValue(prefix, out var cached) ? cached : WithServer(json, prefix);
+        if (cached is null && ByPrefix.Count < 16)
+        {
+            ByPrefix.TryAdd(prefix, rendered);
+        }
+
+        return TypedResults.Bytes(rendered, "application/json");
+    }
+
+    /// <summary>
+    /// The document with <c>servers</c> set to where the client called it from: the gateway prefix (<c>/files</c>),
+    /// else <c>/</c>. Without it Swagger UI's "Try it out" calls <c>/files/upload</c> at the gateway's root instead of
+    /// <c>/files/files/upload</c>. A relative server URL resolves against the document's own address (OpenAPI 3.0 §4.7.5).
+    /// </summary>
+    public static byte[] WithServer(byte[] document, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var root = JsonNode.Parse(document)!.AsObject();
+        root["servers"] = new JsonArray(new JsonObject { ["url"] = prefix.Length == 0 ? "/" : prefix });
+        return JsonSerializer.SerializeToUtf8Bytes(root, PlatformJsonNodes.Indented);
+    }
 
     /// <summary>The document an assembly embeds, or null.</summary>
     public static byte[]? Read(Assembly? assembly)
@@ -39,4 +72,9 @@ public sealed class OpenApiFunctions
         stream.CopyTo(copy);
         return copy.ToArray();
     }
+}
+
+internal static class PlatformJsonNodes
+{
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

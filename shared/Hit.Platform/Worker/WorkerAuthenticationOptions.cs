@@ -9,6 +9,7 @@ public sealed class WorkerAuthenticationOptions
     /// <c>null</c> for a bad token — and for sign-in and refresh, which clients call precisely when their token has
     /// expired, often still sending it. Such a function must not trust the namespace header for anything a token
     /// would have decided: the caller is anonymous there.
+    /// The platform's catch-all is in it from the start: a 404 or 405 does not depend on who asks.
     /// </summary>
-    public ISet<string> AnonymousOnInvalidToken { get; } = new HashSet<string>(StringComparer.Ordinal);
+    public ISet<string> AnonymousOnInvalidToken { get; } = new HashSet<string>(StringComparer.Ordinal) { FallbackFunctions.FunctionName };
 }

@@ -20,6 +20,11 @@ internal sealed partial class WorkerExceptionMiddleware(ILogger<WorkerExceptionM
         {
             await next(context).ConfigureAwait(false);
         }
+        catch (Exception exception) when (BodyTooLarge.IsLimitExceeded(exception) && CanAnswer(context))
+        {
+            // The client's fault, not ours: a chunked body ran past the cap WorkerBodyLimitMiddleware set.
+            context.Respond(BodyTooLarge.Problem(BodyTooLarge.LimitOf(context.Http()) ?? 0));
+        }
         catch (Exception exception) when (CanAnswer(context))
         {
             Log.FunctionFailed(logger, context.FunctionDefinition.Name, context.InvocationId, exception);

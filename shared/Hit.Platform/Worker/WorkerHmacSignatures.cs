@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
-using System.Runtime.Loader;
 using Hit.Platform.Auth.Hmac;
 using Hit.Platform.Errors;
 using Microsoft.AspNetCore.Http;
@@ -102,27 +100,10 @@ public static class SignedFunctions
 
     /// <summary>
     /// Whether the function at <paramref name="entryPoint"/> requires a signature (what functions.metadata records as
-    /// <c>scriptFile</c> and <c>entryPoint</c>). The entry point is <c>Namespace.Class.Method</c> in the assembly at <paramref name="pathToAssembly"/>, the way the
-    /// worker's own method locator finds it. A function that cannot be found fails closed: it requires a signature.
+    /// <c>scriptFile</c> and <c>entryPoint</c>). A function that cannot be found fails closed: it requires a signature.
     /// </summary>
-    public static bool Resolve(string pathToAssembly, string entryPoint)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(pathToAssembly);
-        ArgumentException.ThrowIfNullOrEmpty(entryPoint);
-        var dot = entryPoint.LastIndexOf('.');
-        // By identity, not path: the app's assembly is normally loaded already (a test loads it from another folder).
-        var name = AssemblyName.GetAssemblyName(pathToAssembly).FullName;
-        var assembly = AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.FullName == name)
-            ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(pathToAssembly);
-        var type = dot > 0 ? assembly.GetType(entryPoint[..dot]) : null;
-        var methods = type?.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
-            .Where(m => m.Name == entryPoint[(dot + 1)..]).ToArray();
-        if (type is null || methods is not { Length: > 0 })
-        {
-            return true;
-        }
-
-        return type.IsDefined(typeof(RequireHmacSignatureAttribute), inherit: false)
-            || methods.Any(m => m.IsDefined(typeof(RequireHmacSignatureAttribute), inherit: false));
-    }
+    public static bool Resolve(string pathToAssembly, string entryPoint) =>
+        FunctionMethods.Find(pathToAssembly, entryPoint) is not { } function
+        || function.Type.IsDefined(typeof(RequireHmacSignatureAttribute), inherit: false)
+        || function.Methods.Any(m => m.IsDefined(typeof(RequireHmacSignatureAttribute), inherit: false));
 }

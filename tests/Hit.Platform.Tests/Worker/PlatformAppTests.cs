@@ -3,6 +3,7 @@ using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Hit.LocalHost;
+using Hit.LocalHost.Gateway;
 using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,7 @@ namespace Hit.Platform.Tests.Worker;
 /// </summary>
 public sealed class PlatformAppTests(PlatformAppFixture app) : IClassFixture<PlatformAppFixture>
 {
-    private static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    internal static async Task<JsonObject> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {status}, got {response.StatusCode}: {body}");
@@ -53,11 +54,12 @@ public sealed class PlatformAppTests(PlatformAppFixture app) : IClassFixture<Pla
     }
 
     [Fact]
-    public async Task UndeclaredPath_Is404()
+    public async Task UndeclaredPath_Is404Problem()
     {
         using var response = await app.Client.GetAsync("/no-such-function");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await AssertProblemAsync(response, HttpStatusCode.NotFound, ProblemCodes.NotFound);
+        Assert.Contains("/no-such-function", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,6 +103,11 @@ public sealed class PlatformAppFixture : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The same app behind the local gateway, at <c>/platformapp/</c>.</summary>
+    public HttpClient GatewayClient { get; private set; } = null!;
+
+    private LocalGateway? _gateway;
+
     public async Task InitializeAsync()
     {
         // No AzureWebJobsStorage: the local host opens storage only for queue and blob triggers, and this app has
@@ -123,11 +130,24 @@ public sealed class PlatformAppFixture : IAsyncLifetime
 
         _host = host;
         Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = host.BaseAddress };
+        _gateway = new LocalGateway(new LocalGatewayOptions { Port = 0 });
+        _gateway.AddApp(host);
+        await _gateway.StartAsync();
+        GatewayClient = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = new Uri(_gateway.BaseAddress, "platformapp/"),
+        };
     }
 
     public async Task DisposeAsync()
     {
         Client?.Dispose();
+        GatewayClient?.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
         if (_host is not null)
         {
             await _host.DisposeAsync();

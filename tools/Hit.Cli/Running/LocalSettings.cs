@@ -67,6 +67,42 @@ internal static class LocalSettings
         return values;
     }
 
+    /// <summary>The gateway address the sample settings are written for (<c>./hit run</c>'s default port).</summary>
+    public const int DefaultGatewayPort = 7071;
+
+    /// <summary>
+    /// Settings that name the gateway (token issuer, JWKS URL, public base URLs, the Files address Resumes calls) name
+    /// its default port; <c>./hit run --port N</c> moves them to N, so tokens carry the issuer clients really call
+    /// and apps fetch keys where the auth app really is.
+    /// </summary>
+    internal static Dictionary<string, string?> PointAtGateway(Dictionary<string, string?> values, int port)
+    {
+        if (port is <= 0 or DefaultGatewayPort)
+        {
+            return values;
+        }
+
+        var target = $"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        foreach (var key in values.Keys.ToList())
+        {
+            if (values[key] is not { } value)
+            {
+                continue;
+            }
+
+            foreach (var origin in (string[])[$"http://127.0.0.1:{DefaultGatewayPort}", $"http://localhost:{DefaultGatewayPort}"])
+            {
+                if (value.Equals(origin, StringComparison.OrdinalIgnoreCase) || value.StartsWith(origin + "/", StringComparison.OrdinalIgnoreCase))
+                {
+                    values[key] = target + value[origin.Length..];
+                    break;
+                }
+            }
+        }
+
+        return values;
+    }
+
     private static bool IsLoopback(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost");
 }

@@ -45,7 +45,8 @@ internal static class RunCommand
         AnsiConsole.MarkupLineInterpolated($"[green]✓[/] Cosmos   {ports.CosmosEndpoint}");
         AnsiConsole.MarkupLineInterpolated($"[green]✓[/] maildev  {ports.MailWebUrl}  (SMTP 127.0.0.1:{ports.Smtp})");
 
-        var (source, settings) = LocalSettings.Load(repo, ports);
+        var (source, loaded) = LocalSettings.Load(repo, ports);
+        var settings = LocalSettings.PointAtGateway(loaded, options.Port);
         AnsiConsole.MarkupLineInterpolated($"  settings from {source}; data and logs in {Path.GetRelativePath(repo.Root, runDirectory)}");
 
         using var loggers = LoggerFactory.Create(b => b

@@ -116,8 +116,13 @@ public sealed partial class LocalGateway : IAsyncDisposable
         }
 
         await _forwarder.ForwardAsync(context, destination, rest,
-            // Lets a handler build absolute links that include the app segment it never sees in its path.
-            request => request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", prefix),
+            // Lets an app build links that include the app segment it never sees in its path. Replaced, not appended:
+            // a client-sent value must not reach the app's links (API Management's policy overrides it the same way).
+            request =>
+            {
+                request.Headers.Remove("X-Forwarded-Prefix");
+                request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", prefix);
+            },
             context.RequestAborted).ConfigureAwait(false);
     }
 
