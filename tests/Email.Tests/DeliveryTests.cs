@@ -24,7 +24,8 @@ public sealed class DeliveryTests(EmailFactory factory)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var queued = (await response.Content.ReadFromJsonAsync(HitJsonContext.Default.EmailResponse))!;
         Assert.Equal(EmailStates.Queued, queued.State);
-        Assert.Equal($"/emails/{queued.Id}", response.Headers.Location!.ToString());
+        // Through the gateway: the address a client follows includes the app's /email prefix.
+        Assert.Equal($"/email/emails/{queued.Id}", response.Headers.Location!.ToString());
         var sent = await EmailFactory.WaitForStateAsync(client, queued.Id, e => e.State == EmailStates.Sent);
         Assert.Equal("smtp", sent.Provider);
         Assert.Equal($"{queued.Id}@hit.email", sent.ProviderMessageId);
@@ -88,8 +89,8 @@ public sealed class DeliveryTests(EmailFactory factory)
             (new { to = injected, subject = "s" }, HttpStatusCode.BadRequest, "content_required", "html"),
             (new { to = injected, template = "no-such-template" }, HttpStatusCode.BadRequest, "template_not_found", "template"),
             (new { to = injected, template = "auth.verify-email", data = new { link = "x" } }, HttpStatusCode.BadRequest, "template_variable_missing", "data.expiresAt"),
-            // 5 MB: the signature check refuses to buffer it (over Email:Hmac:MaxBodyBytes, 1 MiB) before the function runs.
-            (new { to = huge, subject = "s", text = new string('x', 5 * 1024 * 1024) }, HttpStatusCode.RequestEntityTooLarge, "payload_too_large", null),
+            // 5 MB: over the function's declared body cap (1 MiB), refused before anything reads it.
+            (new { to = huge, subject = "s", text = new string('x', 5 * 1024 * 1024) }, HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "body"),
             (new { to = huge, subject = "s", text = new string('x', 300 * 1024) }, HttpStatusCode.RequestEntityTooLarge, "content_too_large", "body"),
         };
 

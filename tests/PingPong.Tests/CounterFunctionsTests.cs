@@ -109,14 +109,29 @@ public sealed class CounterFunctionsTests(PingPongHostFixture app) : IClassFixtu
     }
 
     [Fact]
-    public async Task WrongMethod_Returns404()
+    public async Task WrongMethod_Is405WithAllow_AndUnknownPath404_AsProblems()
     {
-        var response = await Client().DeleteAsync($"/counter/{NewId()}");
+        // The host routes by method (each function's route carries an HttpMethodRouteConstraint), so a known path with
+        // an undeclared method falls through to the platform's catch-all, which knows the app's routes.
+        using var wrongMethod = await Client().DeleteAsync($"/counter/{NewId()}");
+        using var unknown = await Client().GetAsync("/no/such/path");
 
-        // Not 405: the Functions host routes by method (each function's route carries an HttpMethodRouteConstraint,
-        // azure-functions-host src/WebJobs.Script.WebHost/WebScriptHostHttpRoutesManager.cs), so a known path with an
-        // undeclared method matches no function and never reaches the worker.
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(["GET", "OPTIONS"], wrongMethod.Content.Headers.Allow.Order(StringComparer.Ordinal));
+        Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task OversizedBody_Is413_BeforeTheFunctionReadsIt()
+    {
+        var id = NewId();
+        using var response = await Client().PostAsync($"/counter/{id}/increment", new ByteArrayContent(new byte[1024 * 1024]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        // Nothing was counted: the function never ran.
+        Assert.Equal(0, (await Read(await Client().GetAsync($"/counter/{id}"))).Value);
     }
 
     [Fact]
