@@ -40,12 +40,20 @@ public sealed class PingPongEndToEndTests(PlatformFixture platform) : IClassFixt
     }
 
     [Fact]
-    public async Task UndeclaredRoutesAndMethods_Are404AtTheHost()
+    public async Task UndeclaredRoutesAndMethods_Are404Or405Problems_ThroughTheGateway()
     {
-        // The host routes by each function's route and methods: nothing else reaches the worker.
-        Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.DeleteAsync($"/pingpong/counter/{NewId()}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.GetAsync("/pingpong/")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.PostAsync("/pingpong/GetCounter", null)).StatusCode);
+        // The host routes by each function's route and methods; what matches none reaches the platform's catch-all.
+        using var wrongMethod = await platform.Client.DeleteAsync($"/pingpong/counter/{NewId()}");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(["GET", "OPTIONS"], wrongMethod.Content.Headers.Allow.Order(StringComparer.Ordinal));
+        foreach (var path in (string[])["/pingpong/", "/pingpong/GetCounter"])
+        {
+            using var unknown = await platform.Client.PostAsync(path, null);
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        }
+
+        // An unknown app is the gateway's own 404: no app to ask.
         Assert.Equal(HttpStatusCode.NotFound, (await platform.Client.GetAsync("/nosuchapp/counter/x")).StatusCode);
     }
 
@@ -78,7 +86,7 @@ public sealed class PingPongEndToEndTests(PlatformFixture platform) : IClassFixt
         var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "functions.metadata")))!.AsArray();
         var functions = metadata.Select(f => (string)f!["name"]!).Order().ToList();
 
-        Assert.Equal(["GetCounter", "Healthz", "IncrementCounter", "OpenApiDocument", "Readyz", "ResetCounter"], functions);
+        Assert.Equal(["Fallback", "GetCounter", "Healthz", "IncrementCounter", "OpenApiDocument", "Readyz", "ResetCounter"], functions);
         Assert.Equal(functions, platform.PingPong.Functions.Order());
         Assert.True(File.Exists(Path.Combine(root, "worker.config.json")), "the Worker SDK's worker.config.json is in the app root");
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "host.json")))!;
