@@ -9,7 +9,7 @@ using Hit.Contracts.Files;
 using Hit.Files.Access;
 using Hit.Files.Storage;
 using Hit.Platform.Errors;
-using Hit.Platform.Tenancy;
+using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -19,7 +19,10 @@ using Microsoft.Net.Http.Headers;
 
 namespace Hit.Files.Uploads;
 
-/// <summary>Uploads: multipart through the API, or a SAS URL for a direct upload followed by <c>complete</c>.</summary>
+/// <summary>
+/// Uploads: multipart through the API, or a SAS URL for a direct upload followed by <c>complete</c>. Each needs a Hit
+/// access token: the file goes into the token's namespace and records its subject as the owner.
+/// </summary>
 internal sealed partial class UploadFunctions(
     IOptions<FilesOptions> options, BlobContainers containers, FileStore store, BlobUrlSigner signer, TimeProvider time, ILogger<UploadFunctions> logger)
 {
@@ -43,10 +46,17 @@ internal sealed partial class UploadFunctions(
     /// uploads: the blob's path depends on the bucket.
     /// </summary>
     [Function(nameof(UploadFile))]
-    public async Task<Results<Created<FileResponse>, ProblemHttpResult>> UploadFile(
+    public async Task<IResult> UploadFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload")] HttpRequest request,
-        TenantNamespace ns, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        // Before a byte of the body is read: an anonymous upload must not cost storage or bandwidth.
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = user.Namespace;
         var settings = options.Value;
         var http = request.HttpContext;
 
@@ -73,6 +83,7 @@ internal sealed partial class UploadFunctions(
 
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         string? bucketField = null;
+        string? publicField = null;
         var tagFields = new List<string>();
         FileResponse? stored = null;
         MultipartSection? section;
@@ -89,7 +100,7 @@ internal sealed partial class UploadFunctions(
             {
                 if (stored is not null)
                 {
-                    await DiscardAsync(stored, ns.Value);
+                    await DiscardAsync(stored, ns);
                     return Problems.BadRequest("file", "Send exactly one part named `file`.", FileProblemCodes.FileMissing);
                 }
 
@@ -103,8 +114,13 @@ internal sealed partial class UploadFunctions(
                     return badTags;
                 }
 
+                if (UploadFields.Public(publicField, "public", out var isPublic) is { } badPublic)
+                {
+                    return badPublic;
+                }
+
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                var result = await StoreAsync(http, ns.Value, bucket, tags, fileName, section, settings, cancellationToken);
+                var result = await StoreAsync(http, ns, user.Id, isPublic, bucket, tags, fileName, section, settings, cancellationToken);
                 if (result.Problem is { } problem)
                 {
                     return problem;
@@ -112,11 +128,11 @@ internal sealed partial class UploadFunctions(
 
                 stored = result.File;
             }
-            else if (name is "bucket_name" or "file_tags")
+            else if (name is "bucket_name" or "file_tags" or "public")
             {
                 if (stored is not null)
                 {
-                    await DiscardAsync(stored, ns.Value);
+                    await DiscardAsync(stored, ns);
                     return Problems.BadRequest(name, $"`{name}` must come before the `file` part.", FileProblemCodes.FieldAfterFile);
                 }
 
@@ -130,6 +146,10 @@ internal sealed partial class UploadFunctions(
                 {
                     bucketField = value;
                 }
+                else if (name == "public")
+                {
+                    publicField = value;
+                }
                 else
                 {
                     tagFields.Add(value);
@@ -142,7 +162,7 @@ internal sealed partial class UploadFunctions(
             : TypedResults.Created($"{request.PathBase}/files/{stored.Id}", stored);
     }
 
-    private async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string bucket, List<string> tags,
+    private async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string owner, bool isPublic, string bucket, List<string> tags,
         string? rawName, MultipartSection section, FilesOptions settings, CancellationToken cancellationToken)
     {
         var fileId = BlobLayout.NewFileId();
@@ -189,6 +209,8 @@ internal sealed partial class UploadFunctions(
             Tags = tags,
             Status = FileStatuses.Processing,
             Origin = FileOrigins.Api,
+            Owner = owner,
+            Public = isPublic,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -204,6 +226,9 @@ internal sealed partial class UploadFunctions(
             Sha256 = document.Sha256,
             Tags = document.Tags,
             Origin = document.Origin,
+            // The trigger registers a blob it finds first without an owner; the upload that wrote it owns it.
+            Owner = document.Owner,
+            Public = document.Public,
             CreatedAt = document.CreatedAt,
             UpdatedAt = now,
         }, () => document, cancellationToken);
@@ -213,10 +238,16 @@ internal sealed partial class UploadFunctions(
 
     /// <summary>Issues a write-only SAS URL for exactly one new blob; the document waits in <c>uploading</c>.</summary>
     [Function(nameof(CreateUploadUrl))]
-    public async Task<Results<Ok<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
+    public async Task<IResult> CreateUploadUrl(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload-url")] HttpRequest request,
-        TenantNamespace ns, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = user.Namespace;
         var settings = options.Value;
         var (body, invalid) = await JsonBody.ReadAsync(request, HitJsonContext.Default.UploadUrlRequest, cancellationToken, optional: true);
         if (invalid is not null)
@@ -252,14 +283,14 @@ internal sealed partial class UploadFunctions(
 
         var fileId = BlobLayout.NewFileId();
         var name = SafeFileName.From(body.Name);
-        var blobName = BlobLayout.Original(ns.Value, bucket, fileId, name);
+        var blobName = BlobLayout.Original(ns, bucket, fileId, name);
         await containers.BlobAsync(BlobLayout.UploadsContainer, blobName, cancellationToken);
         var now = time.GetUtcNow();
         await store.TryCreateAsync(new FileDocument
         {
             Id = FileDocument.IdFor(fileId),
-            Pk = FileDocument.PkFor(ns.Value, fileId),
-            Ns = ns.Value,
+            Pk = FileDocument.PkFor(ns, fileId),
+            Ns = ns,
             FileId = fileId,
             Name = name,
             Bucket = bucket,
@@ -269,6 +300,8 @@ internal sealed partial class UploadFunctions(
             Tags = tags,
             Status = FileStatuses.Uploading,
             Origin = FileOrigins.UploadUrl,
+            Owner = user.Id,
+            Public = body.Public ?? false,
             CreatedAt = now,
             UpdatedAt = now,
         }, cancellationToken);
@@ -285,13 +318,19 @@ internal sealed partial class UploadFunctions(
     /// is sniffed and its SHA-256 computed from the stored bytes. Idempotent: completing twice answers the same file.
     /// </summary>
     [Function(nameof(CompleteUpload))]
-    public async Task<Results<Ok<FileResponse>, ProblemHttpResult>> CompleteUpload(
+    public async Task<IResult> CompleteUpload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/{id}/complete")] HttpRequest request,
-        string id, TenantNamespace ns, CancellationToken cancellationToken)
+        string id, CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = user.Namespace;
         var settings = options.Value;
-        var document = BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns.Value, id, cancellationToken) : null;
-        if (document is null)
+        var document = BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns, id, cancellationToken) : null;
+        if (document is null || !FileCallers.Owns(document, user))
         {
             return Problems.NotFound($"No file {id}.", FileProblemCodes.FileNotFound);
         }
@@ -317,7 +356,7 @@ internal sealed partial class UploadFunctions(
             if (download.Details.ContentLength > settings.MaxUploadBytes)
             {
                 await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
-                await store.DeleteAsync(ns.Value, id, cancellationToken);
+                await store.DeleteAsync(ns, id, cancellationToken);
                 return Problems.Create(StatusCodes.Status413PayloadTooLarge, FileProblemCodes.UploadTooLarge,
                     $"The uploaded blob is {download.Details.ContentLength} bytes; files may be at most {settings.MaxUploadBytes} bytes. It was deleted.");
             }
@@ -329,7 +368,7 @@ internal sealed partial class UploadFunctions(
             var contentType = ContentSniffing.Sniff(head.AsSpan(0, headLength));
             var sha256 = metered.HashHex();
             var size = metered.BytesRead;
-            var saved = await store.UpdateAsync(ns.Value, id, current => current with
+            var saved = await store.UpdateAsync(ns, id, current => current with
             {
                 Size = size,
                 Sha256 = sha256,
