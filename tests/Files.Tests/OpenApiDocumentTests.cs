@@ -22,7 +22,7 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
-    public void FunctionsMetadata_HoldsTheEighteenFunctions_WithTheBlobTriggerOnUploadsFromEventGrid()
+    public void FunctionsMetadata_HoldsTheNineteenFunctions_WithTheBlobTriggerOnUploadsFromEventGrid()
     {
         var metadata = JsonNode.Parse(File.ReadAllText(FunctionsMetadata))!.AsArray();
         var names = metadata.Select(f => (string)f!["name"]!).Order(StringComparer.Ordinal).ToList();
@@ -30,7 +30,7 @@ public sealed class OpenApiDocumentTests
 
         Assert.Equal(
             ["CompleteUpload", "CreateCategory", "CreateUploadUrl", "DeleteCategory", "DeleteFile", "GetCategory", "GetFile", "GetFileContent",
-             "GetThumbnail", "Healthz", "ListCategories", "MakeThumbnail", "OpenApiDocument", "Readyz", "UpdateCategory", "UploadFile",
+             "GetThumbnail", "Healthz", "ListCategories", "MakeThumbnail", "OpenApiDocument", "Readyz", "UpdateCategory", "UpdateFile", "UploadFile",
              "UploadPage", "UploadPageAsset"],
             names);
         Assert.Equal(("blobTrigger", "uploads/{name}", "EventGrid"), ((string?)trigger["type"], (string?)trigger["path"], (string?)trigger["source"]));
