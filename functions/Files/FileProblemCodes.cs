@@ -14,4 +14,5 @@ internal static class FileProblemCodes
     public const string UploadNotFound = "upload_not_found";
     public const string NotUploading = "not_uploading";
     public const string RangeNotSatisfiable = "range_not_satisfiable";
+    public const string InvalidNamespace = "invalid_namespace";
 }

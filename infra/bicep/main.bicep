@@ -62,6 +62,7 @@ var apps = [
       { name: 'HitAuth__Issuer', from: 'gateway.url' }
       { name: 'HitAuth__Audience', value: 'hit' }
       { name: 'HitAuth__JwksUrl', from: 'auth.jwksUrl' }
+      { name: 'Hit__AnonymousNamespaceHeader', value: 'true' }
     ]
   }
   {

@@ -55,6 +55,7 @@ namespace Hit.Contracts;
 [JsonSerializable(typeof(FileResponse))]
 [JsonSerializable(typeof(UploadUrlRequest))]
 [JsonSerializable(typeof(UploadUrlResponse))]
+[JsonSerializable(typeof(UpdateFileRequest))]
 [JsonSerializable(typeof(CreateCategoryRequest))]
 [JsonSerializable(typeof(UpdateCategoryRequest))]
 [JsonSerializable(typeof(CategoryResponse))]

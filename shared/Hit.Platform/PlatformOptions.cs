@@ -24,6 +24,14 @@ public sealed class PlatformOptions
     [Range(0, int.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = Http.JsonBody.DefaultMaxBytes;
 
+    /// <summary>
+    /// Whether a caller without a token may choose a namespace other than the default with <c>X-Hit-Namespace</c>
+    /// alone (default false: refused with 401 <c>namespace_requires_token</c>). Only for apps whose anonymous use is
+    /// harmless (PingPong's demo) or whose functions authenticate the caller themselves (Auth's sign-up and sign-in,
+    /// Email's and Directory's service signatures). An HMAC v2 signature that the platform verifies counts as a credential.
+    /// </summary>
+    public bool AnonymousNamespaceHeader { get; set; }
+
     /// <summary>Service name reported to telemetry; defaults to the entry assembly name.</summary>
     public string? ServiceName { get; set; }
 }

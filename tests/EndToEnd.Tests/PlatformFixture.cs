@@ -24,7 +24,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var root = TestStack.AppRoot("PingPong");
-        var host = new LocalFunctionsHost(new LocalFunctionsHostOptions { AppRoot = root, AppName = "pingpong", Settings = Settings });
+        // PingPong's deployed setting (hit-module.yaml): the open demo lets anonymous callers pick a namespace by header.
+        var settings = new Dictionary<string, string?>(Settings) { ["Hit__AnonymousNamespaceHeader"] = "true" };
+        var host = new LocalFunctionsHost(new LocalFunctionsHostOptions { AppRoot = root, AppName = "pingpong", Settings = settings });
         _hosts.Add(host);
         await host.StartAsync();
         Gateway.AddApp(host);

@@ -26,6 +26,9 @@ public sealed class FilesApp : IAsyncLifetime
             // blobs between them (the receipt lease decides), so a second watcher would take blobs whose tests wait on
             // the other host, and a host stopping mid-invocation leaves its blob leased for up to 30 s.
             ["AzureWebJobs.MakeThumbnail.Disabled"] = "true",
+            ["HitAuth__Issuer"] = TestTokens.Settings["HitAuth__Issuer"],
+            ["HitAuth__Audience"] = TestTokens.Settings["HitAuth__Audience"],
+            ["HitAuth__JwksUrl"] = TestTokens.Settings["HitAuth__JwksUrl"],
         };
 
     public async Task InitializeAsync()
@@ -39,16 +42,20 @@ public sealed class FilesApp : IAsyncLifetime
         await _host.StartAsync();
     }
 
-    public HttpClient Client(string ns)
+    /// <summary>A client acting as <paramref name="userId"/> of <paramref name="ns"/>: its access token, and the namespace header.</summary>
+    public HttpClient Client(string ns, string userId = TestTokens.Owner)
     {
-        var client = new HttpClient
-        {
-            BaseAddress = (_host ?? throw new InvalidOperationException("The host is not started.")).BaseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+        var client = Anonymous();
         client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
-        return client;
+        return TestTokens.Authorize(client, ns, userId);
     }
+
+    /// <summary>A client without a token or namespace header.</summary>
+    public HttpClient Anonymous() => new()
+    {
+        BaseAddress = (_host ?? throw new InvalidOperationException("The host is not started.")).BaseAddress,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
 
     public static string NewNamespace() => "t" + Guid.NewGuid().ToString("N")[..20];
 

@@ -35,6 +35,9 @@ public sealed class FilesHostFixture : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Warning",
             // The trigger's one summary line per invocation (the tests count invocations by it).
             ["Logging__LogLevel__Hit.Files.Thumbnails.ThumbnailFunctions"] = "Information",
+            ["HitAuth__Issuer"] = TestTokens.Settings["HitAuth__Issuer"],
+            ["HitAuth__Audience"] = TestTokens.Settings["HitAuth__Audience"],
+            ["HitAuth__JwksUrl"] = TestTokens.Settings["HitAuth__JwksUrl"],
         };
 
     public async Task InitializeAsync()
@@ -52,12 +55,34 @@ public sealed class FilesHostFixture : IAsyncLifetime
         await Gateway.StartAsync();
     }
 
-    public HttpClient Client(string ns)
+    /// <summary>A client acting as <paramref name="userId"/> of <paramref name="ns"/>: its access token, and the namespace header.</summary>
+    public HttpClient Client(string ns, string userId = TestTokens.Owner)
     {
-        var client = new HttpClient { BaseAddress = FilesAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var client = Anonymous();
         client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
-        return client;
+        return TestTokens.Authorize(client, ns, userId);
     }
+
+    /// <summary>A client without a token or namespace header.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = FilesAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// Uploads a small JPEG as <paramref name="client"/>'s user and waits until the trigger has settled it (its invocation
+    /// line is in the host log). Negative checks use it as a later event: the watcher scans the container whole and
+    /// awaits every delivery of a scan before the next, so once a blob uploaded after a scan has been invoked, that scan's
+    /// deliveries (a retry, a stray blob) have finished and logged too. Call it twice to pass one full scan.
+    /// </summary>
+    public async Task<FileResponse> ProcessLaterBlobAsync(HttpClient client)
+    {
+        using var response = await client.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(32, 32), "later.jpg"));
+        var file = (await response.Content.ReadFromJsonAsync<FileResponse>())!;
+        await HostLog.WaitForAsync(l => l.Contains($"ready {BlobNamespace(client)}/chat-bucket/{file.Id}/later.jpg:", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
+        return file;
+    }
+
+    /// <summary>The namespace a <see cref="Client"/> acts in (its header).</summary>
+    public static string BlobNamespace(HttpClient client) => client.DefaultRequestHeaders.GetValues("X-Hit-Namespace").Single();
 
     /// <summary>Polls <c>GET files/{id}</c> until the file leaves processing/uploading (or the timeout passes).</summary>
     public static async Task<FileResponse> WaitSettledAsync(HttpClient client, string id, TimeSpan? timeout = null)
@@ -90,12 +115,42 @@ public sealed class FilesHostFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Keeps every log line, so a test can count invocations of a function for one blob.</summary>
+/// <summary>Keeps every log line, so a test can count invocations of a function for one blob, or wait for one.</summary>
 public sealed class CollectingLogger : ILogger
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>The first line matching <paramref name="match"/>, waiting for it as lines arrive (not by sleeping).</summary>
+    public async Task<string> WaitForAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task added;
+            lock (_gate)
+            {
+                added = _added.Task;
+            }
+
+            if (_lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            try
+            {
+                await added.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"No matching host log line within {timeout}.");
+            }
+        }
+    }
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -107,6 +162,14 @@ public sealed class CollectingLogger : ILogger
         if (IsEnabled(logLevel))
         {
             _lines.Enqueue(formatter(state, exception) + (exception is null ? "" : " | " + exception.Message));
+            TaskCompletionSource added;
+            lock (_gate)
+            {
+                added = _added;
+                _added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            added.TrySetResult();
         }
     }
 }

@@ -6,9 +6,17 @@ namespace Hit.Files.Tests;
 internal static class Multipart
 {
     public static MultipartFormDataContent Upload(byte[] content, string fileName, string? contentType = "image/jpeg", string? bucket = null,
-        params string[] tags)
+        params string[] tags) => Upload(content, fileName, contentType, bucket, isPublic: null, tags);
+
+    /// <summary>An upload with the <c>public</c> field (sent as given, before the file part; null = not sent).</summary>
+    public static MultipartFormDataContent Upload(byte[] content, string fileName, string? contentType, string? bucket, string? isPublic, params string[] tags)
     {
         var form = new MultipartFormDataContent();
+        if (isPublic is not null)
+        {
+            form.Add(new StringContent(isPublic), "public");
+        }
+
         if (bucket is not null)
         {
             form.Add(new StringContent(bucket), "bucket_name");

@@ -30,7 +30,7 @@ public sealed class OpenApiDocumentTests
 
         Assert.Equal(
             ["CompleteUpload", "CreateCategory", "CreateUploadUrl", "DeleteCategory", "DeleteFile", "Fallback", "GetCategory", "GetFile", "GetFileContent",
-             "GetThumbnail", "Healthz", "ListCategories", "MakeThumbnail", "OpenApiDocument", "Readyz", "UpdateCategory", "UploadFile",
+             "GetThumbnail", "Healthz", "ListCategories", "MakeThumbnail", "OpenApiDocument", "Readyz", "UpdateCategory", "UpdateFile", "UploadFile",
              "UploadPage", "UploadPageAsset"],
             names);
         Assert.Equal(("blobTrigger", "uploads/{name}", "EventGrid"), ((string?)trigger["type"], (string?)trigger["path"], (string?)trigger["source"]));

@@ -76,6 +76,21 @@ public sealed class CounterFunctionsTests(PingPongHostFixture app) : IClassFixtu
         Assert.Equal(0, (await Read(await Client().GetAsync($"/counter/{id}"))).Value);
     }
 
+    [Fact]
+    public async Task WithAToken_TheTokensNamespaceCounts_NotTheHeader()
+    {
+        var id = NewId();
+        var ns = "tok-" + Guid.NewGuid().ToString("N")[..12];
+        using var user = app.UserClient(ns, "user-1");
+        using var userNamingAnother = app.UserClient(ns, "user-1", header: "tenant-b");
+
+        Assert.Equal(new CounterResponse(id, ns, 1), await Read(await user.PostAsync($"/counter/{id}/increment", null)));
+        Assert.Equal(new CounterResponse(id, ns, 2), await Read(await userNamingAnother.PostAsync($"/counter/{id}/increment", null)));
+
+        // The header did not move the token's caller into tenant-b: that counter is untouched.
+        Assert.Equal(0, (await Read(await Client("tenant-b").GetAsync($"/counter/{id}"))).Value);
+    }
+
     [Theory]
     [InlineData("has%20space")]
     [InlineData("a%7Cb")]

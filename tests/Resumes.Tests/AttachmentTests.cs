@@ -55,10 +55,29 @@ public sealed class AttachmentTests(ResumesFixture app)
         Assert.Null(page.Items[0].AttachmentFileId);
     }
 
-    private async Task<string> UploadAsync(string ns, string userId, byte[] content, string name)
+    [Fact]
+    public async Task AnotherUsersPrivatePdf_InTheSameNamespace_CannotBeLinked_APublicOneCan()
+    {
+        var ns = ResumesFixture.NewNamespace();
+        using var alice = app.Client(ns, "alice");
+        var bobsPrivate = await UploadAsync(ns, "bob", Pdf, "bob.pdf");
+        var bobsPublic = await UploadAsync(ns, "bob", Pdf, "bob-public.pdf", isPublic: true);
+
+        // The Files app answers with alice's token, so she links only what she could read herself.
+        await AssertProblem(await alice.PostAsJsonAsync("resumes", new { title = "x", attachment_file_id = bobsPrivate }), HttpStatusCode.BadRequest, "attachment_not_found", "attachment_file_id");
+        var linked = await CreateAsync(alice, new { title = "Cites bob", attachment_file_id = bobsPublic });
+        Assert.Equal(bobsPublic, linked.AttachmentFileId);
+    }
+
+    private async Task<string> UploadAsync(string ns, string userId, byte[] content, string name, bool isPublic = false)
     {
         using var files = app.FilesClient(ns, userId);
         using var form = new MultipartFormDataContent();
+        if (isPublic)
+        {
+            form.Add(new StringContent("true"), "public");
+        }
+
         var part = new ByteArrayContent(content);
         part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         form.Add(part, "file", name);

@@ -4,25 +4,30 @@ using Hit.Files.Uploads;
 using Hit.Platform.Errors;
 using Azure.Storage.Sas;
 using Hit.Platform.Tenancy;
+using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
 namespace Hit.Files.Access;
 
-/// <summary>Reading and deleting files. Every lookup is a point read in the caller's namespace partition.</summary>
+/// <summary>
+/// Reading, sharing and deleting files. Every lookup is a point read in the caller's namespace partition; the owner
+/// reads and changes a file, anyone reads a public one (<see cref="FileCallers"/>).
+/// </summary>
 internal sealed partial class FileAccessFunctions(
-    FileStore store, BlobContainers containers, BlobUrlSigner signer, IOptions<FilesOptions> options, ILogger<FileAccessFunctions> logger)
+    FileStore store, BlobContainers containers, BlobUrlSigner signer, IOptions<FilesOptions> options, TimeProvider time, ILogger<FileAccessFunctions> logger)
 {
     /// <summary>File info with short-lived read URLs for the original and each thumbnail.</summary>
     [Function(nameof(GetFile))]
-    public async Task<Results<Ok<FileResponse>, ProblemHttpResult>> GetFile(
+    public async Task<IResult> GetFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "files/{id}")] HttpRequest request,
         string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, ns, id, cancellationToken) is not { } file)
+        var (file, refusal) = await ReadableAsync(request, ns, id, cancellationToken);
+        if (file is null)
         {
-            return NotFound(id);
+            return refusal!;
         }
 
         if (file.Status == FileStatuses.Uploading)
@@ -44,11 +49,17 @@ internal sealed partial class FileAccessFunctions(
 
     /// <summary>Streams the original (ranges, ETag/If-None-Match).</summary>
     [Function(nameof(GetFileContent))]
-    public async Task<Results<BlobStreamResult, ProblemHttpResult>> GetFileContent(
+    public async Task<IResult> GetFileContent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "files/{id}/content")] HttpRequest request,
         string id, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, ns, id, cancellationToken) is not { } file || file.Status == FileStatuses.Uploading)
+        var (file, refusal) = await ReadableAsync(request, ns, id, cancellationToken);
+        if (file is null)
+        {
+            return refusal!;
+        }
+
+        if (file.Status == FileStatuses.Uploading)
         {
             return NotFound(id);
         }
@@ -59,13 +70,14 @@ internal sealed partial class FileAccessFunctions(
 
     /// <summary>Streams one thumbnail: 128, 256, 1024 or 256-square by default.</summary>
     [Function(nameof(GetThumbnail))]
-    public async Task<Results<BlobStreamResult, ProblemHttpResult>> GetThumbnail(
+    public async Task<IResult> GetThumbnail(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "files/{id}/thumbnails/{size}")] HttpRequest request,
         string id, string size, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, ns, id, cancellationToken) is not { } file)
+        var (file, refusal) = await ReadableAsync(request, ns, id, cancellationToken);
+        if (file is null)
         {
-            return NotFound(id);
+            return refusal!;
         }
 
         var thumbnail = file.Thumbnails.FirstOrDefault(t => string.Equals(t.Key, size, StringComparison.Ordinal));
@@ -87,23 +99,91 @@ internal sealed partial class FileAccessFunctions(
     /// job instead of orphaning blobs nobody can find any more.
     /// </summary>
     [Function(nameof(DeleteFile))]
-    public async Task<Results<NoContent, ProblemHttpResult>> DeleteFile(
+    public async Task<IResult> DeleteFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "files/{id}")] HttpRequest request,
-        string id, TenantNamespace ns, CancellationToken cancellationToken)
+        string id, CancellationToken cancellationToken)
     {
-        if (await FindAsync(store, ns, id, cancellationToken) is not { } file)
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (await FindAsync(store, user.Namespace, id, cancellationToken) is not { } file || !FileCallers.Owns(file, user))
         {
             return NotFound(id);
         }
 
-        await containers.DeleteFileBlobsAsync(ns.Value, file.Bucket, file.FileId, file.BlobName, cancellationToken);
-        await store.DeleteAsync(ns.Value, file.FileId, cancellationToken);
-        Log.Deleted(logger, ns.Value, file.FileId);
+        await containers.DeleteFileBlobsAsync(user.Namespace, file.Bucket, file.FileId, file.BlobName, cancellationToken);
+        await store.DeleteAsync(user.Namespace, file.FileId, cancellationToken);
+        Log.Deleted(logger, user.Namespace, file.FileId);
         return TypedResults.NoContent();
     }
 
-    private static async Task<FileDocument?> FindAsync(FileStore store, TenantNamespace ns, string id, CancellationToken cancellationToken) =>
-        BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns.Value, id, cancellationToken) : null;
+    /// <summary>The owner shares a file (<c>{"public": true}</c>) or makes it private again.</summary>
+    [Function(nameof(UpdateFile))]
+    public async Task<IResult> UpdateFile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "files/{id}")] HttpRequest request,
+        string id, CancellationToken cancellationToken)
+    {
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var (body, invalid) = await JsonBody.ReadAsync(request, Hit.Contracts.HitJsonContext.Default.UpdateFileRequest, cancellationToken);
+        if (body is null)
+        {
+            return invalid!;
+        }
+
+        if (body.Public is not { } shared)
+        {
+            return Problems.BadRequest("public", "`public` (true or false) is required.");
+        }
+
+        if (!BlobLayout.IsValidFileId(id))
+        {
+            return NotFound(id);
+        }
+
+        // Checked inside the guarded replace, so the owner test and the write see the same version of the document.
+        var owned = false;
+        var saved = await store.UpdateAsync(user.Namespace, id, current =>
+        {
+            owned = FileCallers.Owns(current, user);
+            return owned && current.Public != shared ? current with { Public = shared, UpdatedAt = time.GetUtcNow() } : null;
+        }, create: null, cancellationToken);
+        if (saved is null || !owned)
+        {
+            return NotFound(id);
+        }
+
+        Log.SharingChanged(logger, user.Namespace, id, shared);
+        return TypedResults.Ok(FileResponses.From(saved));
+    }
+
+    /// <summary>
+    /// The file when the caller may read it; otherwise the refusal: a token's user gets 404 for a file that is missing
+    /// or someone else's private one (which is which does not show), an anonymous caller the 401 challenge either way.
+    /// </summary>
+    private async Task<(FileDocument? File, IResult? Refusal)> ReadableAsync(HttpRequest request, TenantNamespace resolved, string id, CancellationToken cancellationToken)
+    {
+        if (!FileCallers.TryReader(request, resolved, out var user, out var ns, out var refusal))
+        {
+            return (null, refusal);
+        }
+
+        var file = await FindAsync(store, ns, id, cancellationToken);
+        if (file is not null && FileCallers.CanRead(file, user))
+        {
+            return (file, null);
+        }
+
+        return (null, user is null ? TypedResults.Challenge() : NotFound(id));
+    }
+
+    private static async Task<FileDocument?> FindAsync(FileStore store, string ns, string id, CancellationToken cancellationToken) =>
+        BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns, id, cancellationToken) : null;
 
     private static ProblemHttpResult NotFound(string id) =>
         Problems.NotFound($"No file '{(id.Length > 64 ? id[..64] : id)}' in this namespace.", FileProblemCodes.FileNotFound);
@@ -112,5 +192,8 @@ internal sealed partial class FileAccessFunctions(
     {
         [LoggerMessage(10, LogLevel.Information, "Deleted file {FileId} in {Namespace}")]
         public static partial void Deleted(ILogger logger, string @namespace, string fileId);
+
+        [LoggerMessage(11, LogLevel.Information, "File {FileId} in {Namespace} is now public: {Public}")]
+        public static partial void SharingChanged(ILogger logger, string @namespace, string fileId, bool @public);
     }
 }

@@ -25,5 +25,6 @@ internal static class FileResponses
         file.CreatedAt,
         file.UpdatedAt,
         url,
-        urlsExpireAt);
+        urlsExpireAt,
+        file.Public);
 }

@@ -3,6 +3,7 @@ using Hit.Contracts.Files;
 using Hit.Platform.Cosmos;
 using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
+using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
@@ -11,15 +12,24 @@ using Hit.Platform.Http;
 
 namespace Hit.Files.Categories;
 
-/// <summary>Hierarchical categories per namespace — each endpoint one Azure Function.</summary>
+/// <summary>
+/// Hierarchical categories per namespace — each endpoint one Azure Function. Every one needs a Hit access token and
+/// works in its namespace: categories are the namespace's shared vocabulary, written and read by its users only.
+/// </summary>
 internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptions> options)
 {
     /// <summary>Creates a category; its slug is unique among its siblings.</summary>
     [Function(nameof(CreateCategory))]
-    public async Task<Results<Created<CategoryResponse>, ProblemHttpResult>> CreateCategory(
+    public async Task<IResult> CreateCategory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "categories")] HttpRequest http,
-        TenantNamespace ns, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(http, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = new TenantNamespace(user.Namespace);
         var (request, invalid) = await JsonBody.ReadAsync(http, HitJsonContext.Default.CreateCategoryRequest, cancellationToken);
         if (request is null)
         {
@@ -40,17 +50,31 @@ internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptio
 
     /// <summary>Reads a category.</summary>
     [Function(nameof(GetCategory))]
-    public async Task<Results<Ok<CategoryResponse>, ProblemHttpResult>> GetCategory(
+    public async Task<IResult> GetCategory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "categories/{id}")] HttpRequest http,
-        string id, TenantNamespace ns, CancellationToken cancellationToken) =>
-        await store.GetAsync(ns.Value, id, cancellationToken) is { } category ? TypedResults.Ok(category.ToResponse()) : NotFound();
+        string id, CancellationToken cancellationToken)
+    {
+        if (!WorkerUser.TryRequire(http, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = new TenantNamespace(user.Namespace);
+        return await store.GetAsync(ns.Value, id, cancellationToken) is { } category ? TypedResults.Ok(category.ToResponse()) : NotFound();
+    }
 
     /// <summary>Lists the namespace's categories, flat or (<c>?tree=true</c>) nested.</summary>
     [Function(nameof(ListCategories))]
-    public async Task<Results<Ok<CategoryListResponse>, ProblemHttpResult>> ListCategories(
+    public async Task<IResult> ListCategories(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "categories")] HttpRequest http,
-        TenantNamespace ns, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(http, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = new TenantNamespace(user.Namespace);
         // As minimal APIs bound `bool? tree`: absent is false, anything but a boolean is a 400.
         bool? tree = null;
         if (http.Query.TryGetValue("tree", out var values) && values.ToString() is { Length: > 0 } raw)
@@ -69,10 +93,16 @@ internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptio
 
     /// <summary>Replaces a category's title and parent; a new parent moves its whole subtree.</summary>
     [Function(nameof(UpdateCategory))]
-    public async Task<Results<Ok<CategoryResponse>, ProblemHttpResult>> UpdateCategory(
+    public async Task<IResult> UpdateCategory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "categories/{id}")] HttpRequest http,
-        string id, TenantNamespace ns, CancellationToken cancellationToken)
+        string id, CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(http, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = new TenantNamespace(user.Namespace);
         var (request, invalid) = await JsonBody.ReadAsync(http, HitJsonContext.Default.UpdateCategoryRequest, cancellationToken);
         if (request is null)
         {
@@ -96,10 +126,16 @@ internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptio
 
     /// <summary>Deletes a category that has no children.</summary>
     [Function(nameof(DeleteCategory))]
-    public async Task<Results<NoContent, ProblemHttpResult>> DeleteCategory(
+    public async Task<IResult> DeleteCategory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "categories/{id}")] HttpRequest http,
-        string id, TenantNamespace ns, CancellationToken cancellationToken)
+        string id, CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(http, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = new TenantNamespace(user.Namespace);
         var result = await store.DeleteAsync(ns.Value, id, cancellationToken);
         return result.Outcome == CategoryOutcome.Applied ? TypedResults.NoContent() : Refused(result.Outcome, options.Value);
     }

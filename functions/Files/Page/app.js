@@ -10,6 +10,7 @@
 
   const form = document.getElementById('upload-form');
   const namespaceInput = document.getElementById('namespace');
+  const tokenInput = document.getElementById('token');
   const bucketSelect = document.getElementById('bucket');
   const tagsInput = document.getElementById('tags');
   const dropZone = document.getElementById('drop-zone');
@@ -54,11 +55,21 @@
 
   function readSettings() {
     const namespace = namespaceInput.value.trim();
-    const valid = NAMESPACE.test(namespace);
-    namespaceInput.setAttribute('aria-invalid', String(!valid));
-    formError.textContent = valid ? '' : 'The namespace must be 1–63 lowercase letters, digits or hyphens, with no hyphen at either end.';
-    formError.hidden = valid;
-    return valid ? { namespace, bucket: bucketSelect.value, tags: tagsInput.value.trim() } : null;
+    const token = tokenInput.value.trim();
+    const validNamespace = NAMESPACE.test(namespace);
+    const validToken = token.length > 0;
+    namespaceInput.setAttribute('aria-invalid', String(!validNamespace));
+    tokenInput.setAttribute('aria-invalid', String(!validToken));
+    formError.textContent = !validNamespace
+      ? 'The namespace must be 1–63 lowercase letters, digits or hyphens, with no hyphen at either end.'
+      : validToken ? '' : 'Uploads need an access token: paste one from the auth app.';
+    formError.hidden = validNamespace && validToken;
+    return validNamespace && validToken ? { namespace, token, bucket: bucketSelect.value, tags: tagsInput.value.trim() } : null;
+  }
+
+  // The namespace header too: the API refuses (403) a token of another namespace instead of silently using the token's.
+  function apiHeaders(settings) {
+    return { 'X-Hit-Namespace': settings.namespace, Authorization: `Bearer ${settings.token}` };
   }
 
   function upload(file, settings) {
@@ -78,7 +89,7 @@
     // XMLHttpRequest rather than fetch: fetch reports no upload progress.
     const xhr = new XMLHttpRequest();
     xhr.open('POST', 'files/upload');
-    xhr.setRequestHeader('X-Hit-Namespace', settings.namespace);
+    for (const [name, value] of Object.entries(apiHeaders(settings))) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.addEventListener('progress', (e) => {
       if (e.lengthComputable) item.progress(e.loaded / e.total);
@@ -88,7 +99,7 @@
       const json = parseJson(xhr.responseText);
       if (xhr.status === 201 && json && typeof json.id === 'string') {
         item.uploaded(json);
-        watch(json, settings.namespace, item).catch(() => item.fail('Network error while waiting for the thumbnail.'));
+        watch(json, settings, item).catch(() => item.fail('Network error while waiting for the thumbnail.'));
       } else {
         item.fail(problemText(xhr.status, json));
       }
@@ -97,8 +108,8 @@
     xhr.send(body);
   }
 
-  async function watch(file, namespace, item) {
-    const headers = { 'X-Hit-Namespace': namespace, Accept: 'application/json' };
+  async function watch(file, settings, item) {
+    const headers = { ...apiHeaders(settings), Accept: 'application/json' };
     const fileUrl = `files/${encodeURIComponent(file.id)}`;
     for (let attempt = 0; file.status === 'processing' && attempt < POLL_LIMIT; attempt++) {
       await delay(POLL_INTERVAL_MS);
@@ -113,7 +124,7 @@
 
     switch (file.status) {
       case 'ready':
-        await showThumbnail(file, fileUrl, namespace, item);
+        await showThumbnail(file, fileUrl, settings, item);
         break;
       case 'skipped':
         item.settle('skipped', `No thumbnail (skipped): ${file.status_reason ?? 'not an image'}.`);
@@ -126,16 +137,16 @@
     }
   }
 
-  async function showThumbnail(file, fileUrl, namespace, item) {
+  async function showThumbnail(file, fileUrl, settings, item) {
     const thumbnail = file.thumbnails.find((t) => t.size === PREFERRED_THUMBNAIL) ?? file.thumbnails[0];
     if (!thumbnail) {
       item.settle('ready', 'Ready (no thumbnails configured).');
       return;
     }
 
-    // <img src> cannot send the namespace header, so the thumbnail is fetched and shown from a blob: URL.
+    // <img src> cannot send the token, so the (private) thumbnail is fetched and shown from a blob: URL.
     const response = await fetch(`${fileUrl}/thumbnails/${encodeURIComponent(thumbnail.size)}`, {
-      headers: { 'X-Hit-Namespace': namespace },
+      headers: apiHeaders(settings),
     });
     if (!response.ok) {
       item.fail(problemText(response.status, parseJson(await response.text())));

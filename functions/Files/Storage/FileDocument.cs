@@ -62,8 +62,17 @@ internal sealed record FileDocument : CosmosDocument
     [JsonPropertyName("origin")]
     public required string Origin { get; init; }
 
+    /// <summary>
+    /// The uploader's user id (the token's <c>sub</c>). Null for blobs the trigger found without a registration (written
+    /// straight into storage) and for documents from before owners were recorded: no caller matches null, so those are
+    /// reachable only through storage (operators), never through the API.
+    /// </summary>
     [JsonPropertyName("owner")]
     public string? Owner { get; init; }
+
+    /// <summary>Readable (metadata, content, thumbnails) by anyone who knows the namespace and id; absent = private.</summary>
+    [JsonPropertyName("public")]
+    public bool Public { get; init; }
 
     [JsonPropertyName("createdAt")]
     public required DateTimeOffset CreatedAt { get; init; }

@@ -42,6 +42,18 @@ internal static class UploadFields
         return tags.Count > MaxTags ? Problems.BadRequest(field, $"At most {MaxTags} tags are allowed.", FileProblemCodes.InvalidTags) : null;
     }
 
+    /// <summary>The multipart <c>public</c> field: absent = private; otherwise <c>true</c> or <c>false</c> (any case).</summary>
+    public static ProblemHttpResult? Public(string? raw, string field, out bool isPublic)
+    {
+        isPublic = false;
+        if (raw is null)
+        {
+            return null;
+        }
+
+        return bool.TryParse(raw.Trim(), out isPublic) ? null : Problems.BadRequest(field, $"`{field}` must be true or false.");
+    }
+
     /// <summary>Client-claimed content types are recorded, so they are bounded and stripped of anything odd.</summary>
     public static string? Claimed(string? contentType) =>
         string.IsNullOrWhiteSpace(contentType) ? null : Truncate(new string([.. contentType.Trim().Where(c => c is >= ' ' and <= '~')]));

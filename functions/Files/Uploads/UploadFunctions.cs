@@ -9,7 +9,7 @@ using Hit.Contracts.Files;
 using Hit.Files.Access;
 using Hit.Files.Storage;
 using Hit.Platform.Errors;
-using Hit.Platform.Tenancy;
+using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
@@ -20,7 +20,10 @@ using Hit.Platform.Http;
 
 namespace Hit.Files.Uploads;
 
-/// <summary>Uploads: multipart through the API, or a SAS URL for a direct upload followed by <c>complete</c>.</summary>
+/// <summary>
+/// Uploads: multipart through the API, or a SAS URL for a direct upload followed by <c>complete</c>. Each needs a Hit
+/// access token: the file goes into the token's namespace and records its subject as the owner.
+/// </summary>
 internal sealed partial class UploadFunctions(
     IOptions<FilesOptions> options, BlobContainers containers, FileStore store, BlobUrlSigner signer, TimeProvider time, ILogger<UploadFunctions> logger)
 {
@@ -46,10 +49,17 @@ internal sealed partial class UploadFunctions(
     [Function(nameof(UploadFile))]
     // Streams multipart and enforces Files:MaxUploadBytes itself (MeteredStream), a size only settings know.
     [RequestBodyLimit(RequestBodyLimitAttribute.FunctionEnforced)]
-    public async Task<Results<Created<FileResponse>, ProblemHttpResult>> UploadFile(
+    public async Task<IResult> UploadFile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload")] HttpRequest request,
-        TenantNamespace ns, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        // Before a byte of the body is read: an anonymous upload must not cost storage or bandwidth.
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = user.Namespace;
         var settings = options.Value;
         var http = request.HttpContext;
 
@@ -76,6 +86,7 @@ internal sealed partial class UploadFunctions(
 
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         string? bucketField = null;
+        string? publicField = null;
         var tagFields = new List<string>();
         FileResponse? stored = null;
         MultipartSection? section;
@@ -92,7 +103,7 @@ internal sealed partial class UploadFunctions(
             {
                 if (stored is not null)
                 {
-                    await DiscardAsync(stored, ns.Value);
+                    await DiscardAsync(stored, ns);
                     return Problems.BadRequest("file", "Send exactly one part named `file`.", FileProblemCodes.FileMissing);
                 }
 
@@ -106,8 +117,13 @@ internal sealed partial class UploadFunctions(
                     return badTags;
                 }
 
+                if (UploadFields.Public(publicField, "public", out var isPublic) is { } badPublic)
+                {
+                    return badPublic;
+                }
+
                 var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-                var result = await StoreAsync(http, ns.Value, bucket, tags, fileName, section, settings, cancellationToken);
+                var result = await StoreAsync(http, ns, user.Id, isPublic, bucket, tags, fileName, section, settings, cancellationToken);
                 if (result.Problem is { } problem)
                 {
                     return problem;
@@ -115,11 +131,11 @@ internal sealed partial class UploadFunctions(
 
                 stored = result.File;
             }
-            else if (name is "bucket_name" or "file_tags")
+            else if (name is "bucket_name" or "file_tags" or "public")
             {
                 if (stored is not null)
                 {
-                    await DiscardAsync(stored, ns.Value);
+                    await DiscardAsync(stored, ns);
                     return Problems.BadRequest(name, $"`{name}` must come before the `file` part.", FileProblemCodes.FieldAfterFile);
                 }
 
@@ -133,6 +149,10 @@ internal sealed partial class UploadFunctions(
                 {
                     bucketField = value;
                 }
+                else if (name == "public")
+                {
+                    publicField = value;
+                }
                 else
                 {
                     tagFields.Add(value);
@@ -145,7 +165,7 @@ internal sealed partial class UploadFunctions(
             : TypedResults.Created(PublicAddress.PathFor(request, $"/files/{stored.Id}"), stored);
     }
 
-    private async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string bucket, List<string> tags,
+    private async Task<(FileResponse? File, ProblemHttpResult? Problem)> StoreAsync(HttpContext http, string ns, string owner, bool isPublic, string bucket, List<string> tags,
         string? rawName, MultipartSection section, FilesOptions settings, CancellationToken cancellationToken)
     {
         var fileId = BlobLayout.NewFileId();
@@ -192,6 +212,8 @@ internal sealed partial class UploadFunctions(
             Tags = tags,
             Status = FileStatuses.Processing,
             Origin = FileOrigins.Api,
+            Owner = owner,
+            Public = isPublic,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -207,6 +229,9 @@ internal sealed partial class UploadFunctions(
             Sha256 = document.Sha256,
             Tags = document.Tags,
             Origin = document.Origin,
+            // The trigger registers a blob it finds first without an owner; the upload that wrote it owns it.
+            Owner = document.Owner,
+            Public = document.Public,
             CreatedAt = document.CreatedAt,
             UpdatedAt = now,
         }, () => document, cancellationToken);
@@ -216,10 +241,16 @@ internal sealed partial class UploadFunctions(
 
     /// <summary>Issues a write-only SAS URL for exactly one new blob; the document waits in <c>uploading</c>.</summary>
     [Function(nameof(CreateUploadUrl))]
-    public async Task<Results<Ok<UploadUrlResponse>, ProblemHttpResult>> CreateUploadUrl(
+    public async Task<IResult> CreateUploadUrl(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/upload-url")] HttpRequest request,
-        TenantNamespace ns, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = user.Namespace;
         var settings = options.Value;
         var (body, invalid) = await JsonBody.ReadAsync(request, HitJsonContext.Default.UploadUrlRequest, cancellationToken, optional: true);
         if (invalid is not null)
@@ -255,14 +286,14 @@ internal sealed partial class UploadFunctions(
 
         var fileId = BlobLayout.NewFileId();
         var name = SafeFileName.From(body.Name);
-        var blobName = BlobLayout.Original(ns.Value, bucket, fileId, name);
+        var blobName = BlobLayout.Original(ns, bucket, fileId, name);
         await containers.BlobAsync(BlobLayout.UploadsContainer, blobName, cancellationToken);
         var now = time.GetUtcNow();
         await store.TryCreateAsync(new FileDocument
         {
             Id = FileDocument.IdFor(fileId),
-            Pk = FileDocument.PkFor(ns.Value, fileId),
-            Ns = ns.Value,
+            Pk = FileDocument.PkFor(ns, fileId),
+            Ns = ns,
             FileId = fileId,
             Name = name,
             Bucket = bucket,
@@ -272,6 +303,8 @@ internal sealed partial class UploadFunctions(
             Tags = tags,
             Status = FileStatuses.Uploading,
             Origin = FileOrigins.UploadUrl,
+            Owner = user.Id,
+            Public = body.Public ?? false,
             CreatedAt = now,
             UpdatedAt = now,
         }, cancellationToken);
@@ -288,13 +321,19 @@ internal sealed partial class UploadFunctions(
     /// is sniffed and its SHA-256 computed from the stored bytes. Idempotent: completing twice answers the same file.
     /// </summary>
     [Function(nameof(CompleteUpload))]
-    public async Task<Results<Ok<FileResponse>, ProblemHttpResult>> CompleteUpload(
+    public async Task<IResult> CompleteUpload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "files/{id}/complete")] HttpRequest request,
-        string id, TenantNamespace ns, CancellationToken cancellationToken)
+        string id, CancellationToken cancellationToken)
     {
+        if (!WorkerUser.TryRequire(request, out var user, out var refusal))
+        {
+            return refusal;
+        }
+
+        var ns = user.Namespace;
         var settings = options.Value;
-        var document = BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns.Value, id, cancellationToken) : null;
-        if (document is null)
+        var document = BlobLayout.IsValidFileId(id) ? await store.GetAsync(ns, id, cancellationToken) : null;
+        if (document is null || !FileCallers.Owns(document, user))
         {
             return Problems.NotFound($"No file {id}.", FileProblemCodes.FileNotFound);
         }
@@ -320,7 +359,7 @@ internal sealed partial class UploadFunctions(
             if (download.Details.ContentLength > settings.MaxUploadBytes)
             {
                 await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
-                await store.DeleteAsync(ns.Value, id, cancellationToken);
+                await store.DeleteAsync(ns, id, cancellationToken);
                 return Problems.Create(StatusCodes.Status413PayloadTooLarge, FileProblemCodes.UploadTooLarge,
                     $"The uploaded blob is {download.Details.ContentLength} bytes; files may be at most {settings.MaxUploadBytes} bytes. It was deleted.");
             }
@@ -332,7 +371,7 @@ internal sealed partial class UploadFunctions(
             var contentType = ContentSniffing.Sniff(head.AsSpan(0, headLength));
             var sha256 = metered.HashHex();
             var size = metered.BytesRead;
-            var saved = await store.UpdateAsync(ns.Value, id, current => current with
+            var saved = await store.UpdateAsync(ns, id, current => current with
             {
                 Size = size,
                 Sha256 = sha256,

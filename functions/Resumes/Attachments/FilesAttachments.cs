@@ -29,8 +29,8 @@ internal enum AttachmentCheck
 /// <summary>
 /// Checks a linked file through the Files app's own API with the caller's credentials: the caller's access token (and
 /// its namespace as <c>X-Hit-Namespace</c>), so the Files app answers only for a file in the caller's namespace — the
-/// same answer the caller would get. The Files app keeps no per-user owner, so "the caller's" means "in the caller's
-/// namespace" (see the README). A PDF is what the sniffed <c>content_type</c> says, never the client's claim.
+/// same answer the caller would get: the caller's own file, or one its owner made public, in the caller's namespace (the
+/// Files app records each file's owner). A PDF is what the sniffed <c>content_type</c> says, never the client's claim.
 /// </summary>
 internal sealed partial class FilesAttachments(HttpClient http, IOptions<AttachmentOptions> options, ILogger<FilesAttachments> logger)
 {

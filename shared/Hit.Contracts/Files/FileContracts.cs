@@ -37,6 +37,7 @@ public static class FileStatuses
 /// <param name="Thumbnails">The generated thumbnails (empty until ready).</param>
 /// <param name="Url">A short-lived read URL for the original (only in <c>GET /files/{id}</c>).</param>
 /// <param name="UrlExpiresAt">When <paramref name="Url"/> and the thumbnails' URLs expire.</param>
+/// <param name="Public">Readable by anyone who knows the namespace and id, without a token; otherwise only its owner's.</param>
 public sealed record FileResponse(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("name")] string Name,
@@ -54,7 +55,12 @@ public sealed record FileResponse(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url = null,
-    [property: JsonPropertyName("url_expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UrlExpiresAt = null);
+    [property: JsonPropertyName("url_expires_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? UrlExpiresAt = null,
+    [property: JsonPropertyName("public")] bool Public = false);
+
+/// <summary>Changes a file's sharing (<c>PATCH /files/{id}</c>, owner only).</summary>
+/// <param name="Public">True: anyone who knows the namespace and id may read it; false: only the owner.</param>
+public sealed record UpdateFileRequest([property: JsonPropertyName("public")] bool? Public);
 
 /// <summary>One generated thumbnail.</summary>
 /// <param name="Size">The size key: <c>128</c>, <c>256</c>, <c>1024</c> (fit inside the box) or <c>256-square</c> (cover crop).</param>
@@ -73,12 +79,14 @@ public sealed record ThumbnailResponse(
 /// <param name="ContentType">The client's claimed type (recorded, not trusted).</param>
 /// <param name="BucketName">The bucket; <c>chat-bucket</c> when absent.</param>
 /// <param name="FileTags">Tags.</param>
+/// <param name="Public">Readable by anyone who knows the namespace and id (default false: the owner's only).</param>
 public sealed record UploadUrlRequest(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("size")] long? Size = null,
     [property: JsonPropertyName("content_type")] string? ContentType = null,
     [property: JsonPropertyName("bucket_name")] string? BucketName = null,
-    [property: JsonPropertyName("file_tags")] IReadOnlyList<string>? FileTags = null);
+    [property: JsonPropertyName("file_tags")] IReadOnlyList<string>? FileTags = null,
+    [property: JsonPropertyName("public")] bool? Public = null);
 
 /// <summary>Where and how to upload directly, then <c>POST /files/{id}/complete</c>.</summary>
 /// <param name="Id">The file id to complete.</param>

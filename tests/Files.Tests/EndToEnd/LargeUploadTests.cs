@@ -41,6 +41,7 @@ public sealed class LargeUploadTests(LargeUploadTests.LargeLimitApp app) : IClas
         {
             var client = new HttpClient { BaseAddress = _host!.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
             client.DefaultRequestHeaders.Add("X-Hit-Namespace", ns);
+            TestTokens.Authorize(client, ns, TestTokens.Owner);
             return client;
         }
 

@@ -20,12 +20,11 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
     private static readonly string[] DefaultThumbnailKeys = ["128", "256", "1024", "256-square"];
 
     [Fact]
-    public async Task Upload_Jpeg_IsStoredAndThumbnailedWithinSeconds()
+    public async Task Upload_Jpeg_IsStoredAndThumbnailed()
     {
         var ns = NewNamespace();
         using var client = fixture.Client(ns);
         var image = TestImages.Jpeg(1600, 900);
-        var started = Stopwatch.StartNew();
 
         using var response = await client.PostAsync("files/upload", Multipart.Upload(image, "holiday.jpg", "image/png", tags: ["summer, beach", "beach"]));
 
@@ -41,8 +40,8 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
         Assert.Equal("chat-bucket", created.Bucket);
         Assert.EndsWith($"/files/{created.Id}", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
 
+        // How fast is a benchmark's question (tests/Benchmarks/Files.Benchmarks), not a timed assertion's.
         var ready = await FilesHostFixture.WaitSettledAsync(client, created.Id);
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"thumbnails took {started.Elapsed}");
         Assert.Equal(FileStatuses.Ready, ready.Status);
         Assert.Equal((1600, 900), (ready.Width, ready.Height));
         Assert.Equal(DefaultThumbnailKeys, ready.Thumbnails.Select(t => t.Size));
@@ -66,24 +65,29 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
     }
 
     [Fact]
-    public async Task DirectUpload_WithAzureStorageSdkForJavaScript_IsRegisteredAndThumbnailed()
+    public async Task DirectUpload_WithAzureStorageSdkForJavaScript_IsThumbnailed_AndBelongsToNobody()
     {
         var ns = NewNamespace();
         using var client = fixture.Client(ns);
         var fileId = Guid.NewGuid().ToString("N");
         var image = TestImages.Jpeg(800, 600, seed: 7);
+        var blobName = $"{ns}/avatars/{fileId}/straight-in.jpg";
 
         await RunBlobUploadScriptAsync(image, "--connection-string", TestStack.StorageConnection, "--container", "uploads",
-            "--blob", $"{ns}/avatars/{fileId}/straight-in.jpg", "--content-type", "image/jpeg");
+            "--blob", blobName, "--content-type", "image/jpeg");
 
-        var file = await WaitForDocumentAsync(client, fileId);
-        file = await FilesHostFixture.WaitSettledAsync(client, file.Id);
-        Assert.Equal(FileStatuses.Ready, file.Status);
-        Assert.Equal("straight-in.jpg", file.Name);
-        Assert.Equal("avatars", file.Bucket);
-        Assert.Equal(image.Length, file.Size);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(image)), file.Sha256);
-        Assert.Equal(DefaultThumbnailKeys, file.Thumbnails.Select(t => t.Size));
+        // The trigger has no caller: it takes the namespace from the path and registers the blob without an owner.
+        var line = await fixture.HostLog.WaitForAsync(l => l.Contains($"ready {blobName}:", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.Contains("4 thumbnails", line, StringComparison.Ordinal);
+        Assert.Equal(4, (await TestBlobs.ListAsync("thumbnails", $"{ns}/avatars/{fileId}/")).Count);
+
+        // Nobody's file: no token's subject matches a missing owner, not even a user of that namespace.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"files/{fileId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"files/{fileId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"files/{fileId}/complete", null)).StatusCode);
+        using var anonymous = fixture.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"files/{fileId}?ns={ns}")).StatusCode);
+        Assert.Equal([blobName], await TestBlobs.ListAsync("uploads", $"{ns}/"));
     }
 
     [Fact]
@@ -192,8 +196,11 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
         Assert.False(string.IsNullOrWhiteSpace(file.StatusReason));
         Assert.Empty(file.Thumbnails);
 
-        // A permanent failure is an answer, not an error: the host saw one successful invocation and no retries.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // A permanent failure is an answer, not an error: the host saw one successful invocation and no retries. A failed
+        // invocation would leave its receipt open and be delivered again on the next scan; two blobs processed after it
+        // take the watcher through a whole scan, so by then a retry would have run and logged.
+        await fixture.ProcessLaterBlobAsync(client);
+        await fixture.ProcessLaterBlobAsync(client);
         var invocations = fixture.HostLog.Lines.Count(l => l.Contains($"failed {ns}/chat-bucket/{created.Id}/broken.jpg", StringComparison.Ordinal));
         Assert.True(invocations == 1, $"{invocations} invocations; host log:\n{string.Join('\n', fixture.HostLog.Lines.Where(l => l.Contains(created.Id, StringComparison.Ordinal)))}");
         Assert.DoesNotContain(fixture.HostLog.Lines, l => l.Contains(created.Id, StringComparison.Ordinal) && l.Contains("attempt", StringComparison.OrdinalIgnoreCase));
@@ -264,9 +271,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("upload_too_large", await ProblemCodeAsync(response));
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await TestBlobs.ListAsync("uploads", $"{ns}/"));
-        Assert.Empty(await TestBlobs.ListAsync("thumbnails", $"{ns}/"));
+        await AssertOnlyTheLaterBlobIsStoredAsync(client, ns);
     }
 
     [Fact]
@@ -283,8 +288,7 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        Assert.Empty(await TestBlobs.ListAsync("uploads", $"{ns}/"));
+        await AssertOnlyTheLaterBlobIsStoredAsync(client, ns);
     }
 
     [Theory]
@@ -363,6 +367,40 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
         Assert.Empty(await TestBlobs.ListAsync("thumbnails", $"{ns}/"));
     }
 
+    [Fact]
+    public async Task PublicImage_MetadataContentAndThumbnails_AreReadableAnonymously_APrivateOnesAreNot()
+    {
+        var ns = NewNamespace();
+        using var owner = fixture.Client(ns);
+        using var bob = fixture.Client(ns, "bob");
+        using var anonymous = fixture.Anonymous();
+        using var sharedResponse = await owner.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(320, 240, seed: 5), "shared.jpg", "image/jpeg", null, "true"));
+        using var privateResponse = await owner.PostAsync("files/upload", Multipart.Upload(TestImages.Jpeg(320, 240, seed: 6), "mine.jpg"));
+        var shared = await FilesHostFixture.WaitSettledAsync(owner, (await sharedResponse.Content.ReadFromJsonAsync<FileResponse>())!.Id);
+        var mine = await FilesHostFixture.WaitSettledAsync(owner, (await privateResponse.Content.ReadFromJsonAsync<FileResponse>())!.Id);
+        Assert.Equal((FileStatuses.Ready, FileStatuses.Ready), (shared.Status, mine.Status));
+
+        var seen = (await anonymous.GetFromJsonAsync<FileResponse>($"files/{shared.Id}?ns={ns}"))!;
+        Assert.Equal(DefaultThumbnailKeys, seen.Thumbnails.Select(t => t.Size));
+        var thumbnail = await anonymous.GetByteArrayAsync($"files/{shared.Id}/thumbnails/256?ns={ns}");
+        Assert.Equal((256, 192), TestImages.Dimensions(thumbnail));
+        Assert.Equal(await owner.GetByteArrayAsync($"files/{shared.Id}/content"), await anonymous.GetByteArrayAsync($"files/{shared.Id}/content?ns={ns}"));
+        Assert.Equal(thumbnail, await bob.GetByteArrayAsync($"files/{shared.Id}/thumbnails/256"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"files/{mine.Id}/thumbnails/256?ns={ns}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"files/{mine.Id}/thumbnails/256")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"files/{mine.Id}/thumbnails/256")).StatusCode);
+    }
+
+    private async Task AssertOnlyTheLaterBlobIsStoredAsync(HttpClient client, string ns)
+    {
+        // Not "nothing yet": a file uploaded after the refused one is stored and thumbnailed, so the store and the
+        // trigger demonstrably ran since; the refused upload left no original and no thumbnail beside it.
+        var later = await fixture.ProcessLaterBlobAsync(client);
+        Assert.Equal([$"{ns}/chat-bucket/{later.Id}/later.jpg"], await TestBlobs.ListAsync("uploads", $"{ns}/"));
+        Assert.All(await TestBlobs.ListAsync("thumbnails", $"{ns}/"), name => Assert.StartsWith($"{ns}/chat-bucket/{later.Id}/", name, StringComparison.Ordinal));
+    }
+
     private static string NewNamespace() => "e" + Guid.NewGuid().ToString("N")[..20];
 
     private static (int, int) Dimensions(FileResponse file, string key)
@@ -376,22 +414,6 @@ public sealed class UploadEndToEndTests(FilesHostFixture fixture)
 
     private static async Task AssertNoThumbnailBlobsAsync(HttpClient client, string id) =>
         Assert.Empty(await TestBlobs.ListAsync("thumbnails", ThumbnailPrefixOf(client, id)));
-
-    private static async Task<FileResponse> WaitForDocumentAsync(HttpClient client, string id)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync($"files/{id}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return (await response.Content.ReadFromJsonAsync<FileResponse>())!;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"file {id} was never registered");
-            await Task.Delay(100);
-        }
-    }
 
     private static async Task<string?> ProblemCodeAsync(HttpResponseMessage response)
     {

@@ -53,6 +53,7 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
             await page.GotoAsync(PageAddress.AbsoluteUri);
             await Expect(page.Locator("#namespace")).ToHaveValueAsync("default");
             await page.Locator("#namespace").FillAsync(ns);
+            await page.Locator("#token").FillAsync(TestTokens.Issuer.Token(ns, TestTokens.Owner));
             await page.Locator("#tags").FillAsync("holiday, beach");
             await page.EvaluateAsync(DropScript, new { data = Convert.ToBase64String(jpeg), name = "photo.jpg", type = "image/jpeg" });
 
@@ -101,6 +102,7 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
         {
             await page.GotoAsync(PageAddress.AbsoluteUri);
             await page.Locator("#namespace").FillAsync(ns);
+            await page.Locator("#token").FillAsync(TestTokens.Issuer.Token(ns, TestTokens.Owner));
             await page.Locator("#file-input").SetInputFilesAsync(new FilePayload
             {
                 Name = "logo.svg",
@@ -134,7 +136,9 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
         await session.RunAsync(nameof(Upload_RefusedByApi_ShowsProblemDetail), async page =>
         {
             await page.GotoAsync(PageAddress.AbsoluteUri);
-            await page.Locator("#namespace").FillAsync(FilesApp.NewNamespace());
+            var ns = FilesApp.NewNamespace();
+            await page.Locator("#namespace").FillAsync(ns);
+            await page.Locator("#token").FillAsync(TestTokens.Issuer.Token(ns, TestTokens.Owner));
             await page.Locator("#tags").FillAsync(new string('x', 65));
             await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "a.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
 
@@ -164,6 +168,47 @@ public sealed partial class UploadPageTests(FilesHostFixture files, BrowserFixtu
             await Expect(page.Locator("#uploads li")).ToHaveCountAsync(0);
             Assert.Equal(0, uploads);
         });
+    }
+
+    [Fact]
+    public async Task Drop_WithoutAccessToken_ShowsErrorAndSendsNothing()
+    {
+        await using var session = await PageSession.OpenAsync(browser.Browser, files.FilesAddress);
+
+        await session.RunAsync(nameof(Drop_WithoutAccessToken_ShowsErrorAndSendsNothing), async page =>
+        {
+            var uploads = 0;
+            page.Request += (_, request) => uploads += request.Method == "POST" ? 1 : 0;
+            await page.GotoAsync(PageAddress.AbsoluteUri);
+            await page.Locator("#namespace").FillAsync(FilesApp.NewNamespace());
+            await page.EvaluateAsync(DropScript, new { data = Convert.ToBase64String("hello"u8.ToArray()), name = "a.txt", type = "text/plain" });
+
+            await Expect(page.Locator("#form-error")).ToContainTextAsync("access token");
+            await Expect(page.Locator("#token")).ToHaveAttributeAsync("aria-invalid", "true");
+            await Expect(page.Locator("#uploads li")).ToHaveCountAsync(0);
+            Assert.Equal(0, uploads);
+        });
+    }
+
+    [Fact]
+    public async Task Upload_WithATokenOfAnotherNamespace_ShowsTheRefusal_AndStoresNothing()
+    {
+        var ns = FilesApp.NewNamespace();
+        await using var session = await PageSession.OpenAsync(browser.Browser, files.FilesAddress);
+
+        await session.RunAsync(nameof(Upload_WithATokenOfAnotherNamespace_ShowsTheRefusal_AndStoresNothing), async page =>
+        {
+            await page.GotoAsync(PageAddress.AbsoluteUri);
+            await page.Locator("#namespace").FillAsync(ns);
+            await page.Locator("#token").FillAsync(TestTokens.Issuer.Token(FilesApp.NewNamespace(), TestTokens.Owner));
+            await page.Locator("#file-input").SetInputFilesAsync(new FilePayload { Name = "b.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+
+            var item = page.Locator("#uploads li", new PageLocatorOptions { HasText = "b.txt" });
+            await Expect(item).ToHaveAttributeAsync("data-state", "failed");
+            await Expect(item.Locator(".status")).ToContainTextAsync("another namespace");
+        });
+
+        Assert.Empty(await TestBlobs.ListAsync("uploads", $"{ns}/"));
     }
 
     [Fact]

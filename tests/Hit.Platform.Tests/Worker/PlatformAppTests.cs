@@ -63,10 +63,23 @@ public sealed class PlatformAppTests(PlatformAppFixture app) : IClassFixture<Pla
     }
 
     [Fact]
-    public async Task NamespaceHeader_ReachesTheFunction_AndNoHeaderIsTheDefault()
+    public async Task NoHeaderOrTheDefault_IsTheDefaultNamespace()
     {
-        Assert.Equal("acme", await NamespaceSeenAsync("acme"));
         Assert.Equal("default", await NamespaceSeenAsync(null));
+        Assert.Equal("default", await NamespaceSeenAsync("default"));
+    }
+
+    [Fact]
+    public async Task AnonymousNamespaceHeader_IsRefusedBeforeTheFunction_WhereTheAppDoesNotAllowIt()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/anonymous");
+        request.Headers.TryAddWithoutValidation(TenantNamespace.HeaderName, "acme");
+
+        using var response = await app.Client.SendAsync(request);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.Unauthorized, Hit.Platform.Worker.WorkerTenancyMiddleware.NamespaceRequiresTokenCode);
+        Assert.Equal(TenantNamespace.HeaderName, (string?)problem["field"]);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
     }
 
     [Fact]
