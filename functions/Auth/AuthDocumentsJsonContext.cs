@@ -15,4 +15,5 @@ namespace Hit.Auth;
 [JsonSerializable(typeof(SessionDocument[]))]
 [JsonSerializable(typeof(OneTimeTokenDocument))]
 [JsonSerializable(typeof(OAuth.OAuthStateDocument))]
+[JsonSerializable(typeof(OAuth.OAuthCodeDocument))]
 internal sealed partial class AuthDocumentsJsonContext : JsonSerializerContext;

@@ -15,7 +15,11 @@ internal sealed class AuthOptions
     /// <summary>Absolute lifetime of a session (its refresh-token family).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How long the parent of a rotated refresh token still answers with the current one (concurrent refreshes).</summary>
+    /// <summary>
+    /// How long the parent of a rotated refresh token still answers with the current one — only to a request with the
+    /// rotating request's client binding (<see cref="Sessions.SessionStore.ClientBinding"/>: a concurrent or retried refresh of
+    /// the same client). 0 turns the window off.
+    /// </summary>
     public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long the current signing key signs before the standby key takes over.</summary>
@@ -23,9 +27,6 @@ internal sealed class AuthOptions
 
     /// <summary>How long the key ring is cached in memory (other instances see a rotation within this time).</summary>
     public TimeSpan KeyRingCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>PBKDF2-HMAC-SHA512 iterations for PasswordHasher v3; hashes with fewer are upgraded on the next login.</summary>
-    public int PasswordIterations { get; set; } = 210_000;
 
     /// <summary>Failed logins before an account locks.</summary>
     public int LockoutThreshold { get; set; } = 5;
@@ -69,11 +70,6 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.RefreshReuseGrace < TimeSpan.Zero || options.RefreshReuseGrace > TimeSpan.FromMinutes(1))
         {
             failures.Add("Auth:RefreshReuseGrace must be between 0 and 60 seconds.");
-        }
-
-        if (options.PasswordIterations < 100_000)
-        {
-            failures.Add("Auth:PasswordIterations must be at least 100000 (PBKDF2-HMAC-SHA512).");
         }
 
         if (options.LockoutThreshold < 1 || options.LockoutBase <= TimeSpan.Zero || options.LockoutMax < options.LockoutBase)

@@ -14,5 +14,11 @@ internal static class AuthProblemCodes
     public const string UnknownProvider = "unknown_provider";
     public const string RedirectNotAllowed = "redirect_not_allowed";
     public const string OAuthFailed = "oauth_failed";
+
+    /// <summary>The one-time OAuth code is unknown, expired, already redeemed, or its code_verifier does not match.</summary>
+    public const string InvalidGrant = "invalid_grant";
+
+    /// <summary>A PKCE method other than S256 (<c>plain</c> is refused).</summary>
+    public const string UnsupportedCodeChallengeMethod = "unsupported_code_challenge_method";
     public const string EmailNotVerified = "email_not_verified";
 }

@@ -50,6 +50,9 @@ internal static class AuthServices
 
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        // Argon2id parameters (Accounts/Passwords.cs); the validator admits test-sized ones only in Development.
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PasswordHashingOptions>, PasswordHashingOptionsValidator>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<AccountService>();
@@ -77,7 +80,7 @@ internal static class AuthServices
         services.Configure<WorkerAuthenticationOptions>(o =>
         {
             foreach (var function in (string[])["Register", "Login", "Verify", "Refresh", "VerifyEmail", "ForgotPassword", "ResetPassword", "GetJwks",
-                "StartOAuth", "OAuthCallback", "TicketingSignUp", "TicketingSignIn", "TicketingSignOut", "TicketingCurrentUser"])
+                "StartOAuth", "OAuthCallback", "ExchangeOAuthCode", "TicketingSignUp", "TicketingSignIn", "TicketingSignOut", "TicketingCurrentUser"])
             {
                 o.AnonymousOnInvalidToken.Add(function);
             }

@@ -27,6 +27,7 @@ namespace Hit.Contracts;
 [JsonSerializable(typeof(AccountResponse))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(OAuthTokenRequest))]
 [JsonSerializable(typeof(VerifyTokenRequest))]
 [JsonSerializable(typeof(VerifyTokenResponse))]
 [JsonSerializable(typeof(EmailTokenRequest))]

@@ -166,7 +166,22 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
     }
 
     [Fact]
-    public async Task Login_WithHashOfFewerIterations_UpgradesTheHashInPlace()
+    public async Task Register_StoresAnArgon2idPhcHash()
+    {
+        var ns = AuthFactory.NewNamespace();
+        var email = AuthFactory.NewEmail();
+        await factory.RegisterAsync(ns, email);
+        var container = await factory.Services.GetRequiredKeyedService<HitContainer>("auth").GetContainerAsync();
+        var key = EmailAddress.Key(email);
+
+        var account = (await container.ReadItemOrDefaultAsync<AccountDocument>(AccountDocument.IdFor(key), AccountDocument.PkFor(ns, key)))!;
+
+        // The test settings' parameters (AuthFactory), in the hash itself.
+        Assert.Matches(@"^\$argon2id\$v=19\$m=1024,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$", account.PasswordHash);
+    }
+
+    [Fact]
+    public async Task Login_AccountWithAPbkdf2Hash_SignsIn_AndItsHashBecomesArgon2id_WrongPasswordsAreRefusedWithEither()
     {
         var ns = AuthFactory.NewNamespace();
         var email = AuthFactory.NewEmail();
@@ -174,19 +189,27 @@ public sealed class AccountTests(AuthFactory factory) : IClassFixture<AuthFactor
         var container = await factory.Services.GetRequiredKeyedService<HitContainer>("auth").GetContainerAsync();
         var key = EmailAddress.Key(email);
         var account = (await container.ReadItemOrDefaultAsync<AccountDocument>(AccountDocument.IdFor(key), AccountDocument.PkFor(ns, key)))!;
-        // A v3 hash made with 10,000 iterations (an older configuration).
-        var old = new Microsoft.AspNetCore.Identity.PasswordHasher<object>(Microsoft.Extensions.Options.Options.Create(
-            new Microsoft.AspNetCore.Identity.PasswordHasherOptions { IterationCount = 10_000 })).HashPassword(new object(), "correct horse battery");
-        await container.UpsertItemAsync(account with { PasswordHash = old, ETag = null });
-
+        // An account from before Argon2id: PasswordHasher v3 (PBKDF2-HMAC-SHA512, 210,000 iterations, the old default).
+        var pbkdf2 = new Microsoft.AspNetCore.Identity.PasswordHasher<object>(Microsoft.Extensions.Options.Options.Create(
+            new Microsoft.AspNetCore.Identity.PasswordHasherOptions { IterationCount = 210_000 })).HashPassword(new object(), "correct horse battery");
+        await container.UpsertItemAsync(account with { PasswordHash = pbkdf2, ETag = null });
         using var client = factory.Client(ns);
-        using var response = await client.PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
 
+        using var wrongPbkdf2 = await client.PostAsJsonAsync("/auth/login", new { email, password = "wrong horse battery" });
+        await wrongPbkdf2.AssertProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        Assert.Equal(pbkdf2, (await container.ReadItemOrDefaultAsync<AccountDocument>(AccountDocument.IdFor(key), AccountDocument.PkFor(ns, key)))!.PasswordHash);
+
+        using var response = await client.PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var upgraded = (await container.ReadItemOrDefaultAsync<AccountDocument>(AccountDocument.IdFor(key), AccountDocument.PkFor(ns, key)))!;
-        Assert.NotEqual(old, upgraded.PasswordHash);
-        var iterations = Convert.FromBase64String(upgraded.PasswordHash!).AsSpan(5, 4);
-        Assert.Equal(100_000, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(iterations));
+        Assert.StartsWith("$argon2id$v=19$m=1024,t=1,p=1$", upgraded.PasswordHash, StringComparison.Ordinal);
+
+        using var wrongArgon2 = await client.PostAsJsonAsync("/auth/login", new { email, password = "wrong horse battery" });
+        await wrongArgon2.AssertProblem(HttpStatusCode.Unauthorized, "invalid_credentials");
+        using var again = await client.PostAsJsonAsync("/auth/login", new { email, password = "correct horse battery" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        // Already current: not rewritten.
+        Assert.Equal(upgraded.PasswordHash, (await container.ReadItemOrDefaultAsync<AccountDocument>(AccountDocument.IdFor(key), AccountDocument.PkFor(ns, key)))!.PasswordHash);
     }
 
     [Fact]

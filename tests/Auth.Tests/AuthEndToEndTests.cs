@@ -144,8 +144,10 @@ public sealed class AuthEndToEndTests(AuthAppFixture app) : IClassFixture<AuthAp
     {
         var ns = AuthFactory.NewNamespace();
         var email = AuthFactory.NewEmail("e2eoidc");
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
         using var start = await app.Client.SendAsync(Request(HttpMethod.Get,
-            $"/auth/oauth/google?redirect_uri={Uri.EscapeDataString("https://app.example/after-login")}&login_hint={Uri.EscapeDataString(email)}", ns));
+            $"/auth/oauth/google?redirect_uri={Uri.EscapeDataString("https://app.example/after-login")}&code_challenge={challenge}&code_challenge_method=S256&login_hint={Uri.EscapeDataString(email)}", ns));
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         var cookie = start.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
 
@@ -154,12 +156,19 @@ public sealed class AuthEndToEndTests(AuthAppFixture app) : IClassFixture<AuthAp
         var callback = authorized.Headers.Location!;
         Assert.StartsWith(app.Gateway.BaseAddress + "auth/oauth/google/callback?", callback.ToString(), StringComparison.Ordinal);
 
-        using var request = Request(HttpMethod.Get, callback.PathAndQuery, ns);
+        // The browser follows the provider's redirect: the cookie, no namespace header.
+        using var request = new HttpRequestMessage(HttpMethod.Get, callback.PathAndQuery);
         request.Headers.Add("Cookie", cookie);
         using var signedIn = await app.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var fragment = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(signedIn.Headers.Location!.Fragment.TrimStart('#'));
-        using var me = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/users/me", ns, bearer: fragment["access_token"]));
+        var location = signedIn.Headers.Location!;
+        Assert.Empty(location.Fragment);
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location.Query)["code"].ToString();
+
+        using var exchange = await app.Client.SendAsync(Request(HttpMethod.Post, "/auth/oauth/token", ns, new Dictionary<string, string> { ["code"] = code, ["code_verifier"] = verifier }));
+        Assert.True(exchange.StatusCode == HttpStatusCode.OK, await exchange.Content.ReadAsStringAsync());
+        var accessToken = (string)(await exchange.Content.ReadFromJsonAsync<JsonObject>())!["accessToken"]!;
+        using var me = await app.Client.SendAsync(Request(HttpMethod.Get, "/auth/users/me", ns, bearer: accessToken));
         Assert.Equal(email, (string?)(await me.Content.ReadFromJsonAsync<JsonObject>())!["email"]);
     }
 }

@@ -55,7 +55,7 @@ public sealed class JwksTests(AuthFactory factory) : IClassFixture<AuthFactory>
         using var response = await factory.Client("default").GetAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = (await response.Content.ReadFromJsonAsync<JsonObject>())!["paths"]!.AsObject();
-        foreach (var path in new[] { "/auth/register", "/auth/login", "/auth/refresh", "/api/users/signup", "/.well-known/jwks.json", "/users/me", "/oauth/{provider}" })
+        foreach (var path in new[] { "/auth/register", "/auth/login", "/auth/refresh", "/api/users/signup", "/.well-known/jwks.json", "/users/me", "/oauth/{provider}", "/oauth/token" })
         {
             Assert.True(paths.ContainsKey(path), path);
         }

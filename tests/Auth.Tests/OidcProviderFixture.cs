@@ -4,8 +4,11 @@ using Hit.Testing;
 
 namespace Auth.Tests;
 
-/// <summary>The auth app configured with two providers (google, microsoft) that both point at the local OIDC provider.</summary>
-public sealed class OAuthFactory(string issuer) : AuthFactory(new Dictionary<string, string?>
+/// <summary>
+/// The auth app configured with two providers (google, microsoft) that both point at the local OIDC provider;
+/// <paramref name="more"/> adds or overrides settings (a short code lifetime, for instance).
+/// </summary>
+public sealed class OAuthFactory(string issuer, IReadOnlyDictionary<string, string?>? more = null) : AuthFactory(Merge(new Dictionary<string, string?>
 {
     ["Auth:OAuth:CallbackBaseUrl"] = "http://localhost/",
     ["Auth:OAuth:SecureCookie"] = "false",
@@ -19,7 +22,18 @@ public sealed class OAuthFactory(string issuer) : AuthFactory(new Dictionary<str
     ["Auth:OAuth:Providers:microsoft:ClientId"] = "hit-entra-client",
     ["Auth:OAuth:Providers:microsoft:ClientSecret"] = "entra-secret",
     ["Auth:OAuth:Providers:microsoft:RequireHttpsMetadata"] = "false",
-});
+}, more))
+{
+    private static Dictionary<string, string?> Merge(Dictionary<string, string?> settings, IReadOnlyDictionary<string, string?>? more)
+    {
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+}
 
 /// <summary>
 /// <c>tests/Auth.Tests/oidc/provider.mjs</c> (oauth2-mock-server from the repository's node_modules) on a free

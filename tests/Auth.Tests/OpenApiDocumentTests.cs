@@ -23,13 +23,13 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
-    public void FunctionsMetadata_Holds22Functions_TheAppsAndThePlatforms()
+    public void FunctionsMetadata_Holds23Functions_TheAppsAndThePlatforms()
     {
         var functions = OpenApiContract.HttpFunctions(FunctionsMetadata).Select(f => f.Function).ToHashSet();
 
         Assert.Equal(
         [
-            "ForgotPassword", "GetJwks", "GetMe", "Healthz", "Login", "Logout", "LogoutAll", "OAuthCallback", "OpenApiDocument", "Readyz",
+            "ExchangeOAuthCode", "ForgotPassword", "GetJwks", "GetMe", "Healthz", "Login", "Logout", "LogoutAll", "OAuthCallback", "OpenApiDocument", "Readyz",
             "Refresh", "Register", "ResendVerification", "ResetPassword", "StartOAuth", "TicketingCurrentUser",
             "TicketingSignIn", "TicketingSignOut", "TicketingSignUp", "Verify", "VerifyEmail",
         ], functions.Order(StringComparer.Ordinal));

@@ -6,14 +6,15 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Auth.Tests;
 
-/// <summary>An auth app whose refresh grace window is zero, so any second use of a refresh token is reuse.</summary>
-public sealed class NoGraceFactory() : AuthFactory(new Dictionary<string, string?> { ["Auth:RefreshReuseGrace"] = "00:00:00" });
+/// <summary>An auth app whose refresh grace window is two seconds, so a test can step outside it.</summary>
+public sealed class ShortGraceFactory() : AuthFactory(new Dictionary<string, string?> { ["Auth:RefreshReuseGrace"] = "00:00:02" });
 
 public sealed class SessionTests(AuthFactory factory) : IClassFixture<AuthFactory>
 {
-    private static async Task<TokenResponse> Refresh(AuthFactory app, string ns, string refreshToken, HttpStatusCode expected = HttpStatusCode.OK)
+    private static async Task<TokenResponse> Refresh(AuthFactory app, string ns, string refreshToken, HttpStatusCode expected = HttpStatusCode.OK, HttpClient? client = null)
     {
-        using var response = await app.Client(ns).PostAsJsonAsync("/auth/refresh", new { refreshToken });
+        using var own = client is null ? app.Client(ns) : null;
+        using var response = await (client ?? own!).PostAsJsonAsync("/auth/refresh", new { refreshToken });
         Assert.True(expected == response.StatusCode, await response.Content.ReadAsStringAsync());
         return expected == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync(HitJsonContext.Default.TokenResponse))! : null!;
     }
@@ -35,34 +36,70 @@ public sealed class SessionTests(AuthFactory factory) : IClassFixture<AuthFactor
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
     }
 
-    [Fact]
-    public async Task Refresh_ConcurrentUseOfTheSameToken_InsideGrace_AllGetTheSameNewToken()
+    /// <summary>One browser: one client address and one User-Agent (the refresh binding).</summary>
+    private static HttpClient SameClient(AuthFactory app, string ns, string ip, string userAgent = "HitTestBrowser/1.0")
     {
-        var ns = AuthFactory.NewNamespace();
-        var first = await factory.RegisterAsync(ns, AuthFactory.NewEmail("race"));
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Refresh(factory, ns, first.RefreshToken)));
-
-        Assert.Single(results.Select(r => r.RefreshToken).Distinct());
-        // The family is intact: the shared new token keeps working.
-        await Refresh(factory, ns, results[0].RefreshToken);
+        var client = app.Client(ns, ip: ip);
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(userAgent);
+        return client;
     }
 
     [Fact]
-    public async Task Refresh_ReuseAfterGrace_RevokesTheWholeFamily()
+    public async Task Refresh_ConcurrentUseOfTheSameToken_FromTheSameClient_InsideGrace_AllGetTheSameNewToken()
     {
-        await using var app = new NoGraceFactory();
+        var ns = AuthFactory.NewNamespace();
+        var first = await factory.RegisterAsync(ns, AuthFactory.NewEmail("race"));
+        using var browser = SameClient(factory, ns, AuthFactory.RandomIp());
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Refresh(factory, ns, first.RefreshToken, client: browser)));
+
+        Assert.Single(results.Select(r => r.RefreshToken).Distinct());
+        // The family is intact: the shared new token keeps working.
+        await Refresh(factory, ns, results[0].RefreshToken, client: browser);
+    }
+
+    [Theory]
+    [InlineData("another address")]
+    [InlineData("another user agent")]
+    public async Task Refresh_ReuseFromAnotherClient_InsideGrace_RevokesTheWholeFamily(string difference)
+    {
+        var ns = AuthFactory.NewNamespace();
+        var first = await factory.RegisterAsync(ns, AuthFactory.NewEmail("thief"));
+        var ip = AuthFactory.RandomIp();
+        using var owner = SameClient(factory, ns, ip);
+        var second = await Refresh(factory, ns, first.RefreshToken, client: owner);
+
+        // Seconds later, the previous secret from somewhere else: not a retry of the owner's request.
+        using var thief = difference == "another address" ? SameClient(factory, ns, AuthFactory.RandomIp()) : SameClient(factory, ns, ip, "curl/8.0");
+        using var reuse = await thief.PostAsJsonAsync("/auth/refresh", new { refreshToken = first.RefreshToken });
+        await reuse.AssertProblem(HttpStatusCode.Unauthorized, "refresh_token_reused");
+
+        // The owner's current token is dead too, and so is the session behind its access token.
+        using var current = await owner.PostAsJsonAsync("/auth/refresh", new { refreshToken = second.RefreshToken });
+        await current.AssertProblem(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        using var me = await factory.Client(ns, second.AccessToken).GetAsync("/users/me");
+        await me.AssertProblem(HttpStatusCode.Unauthorized, "session_revoked");
+    }
+
+    [Fact]
+    public async Task Refresh_ReuseFromTheSameClient_AfterGrace_RevokesTheWholeFamily()
+    {
+        await using var app = new ShortGraceFactory();
         await app.InitializeAsync();
         var ns = AuthFactory.NewNamespace();
         var first = await app.RegisterAsync(ns, AuthFactory.NewEmail("reuse"));
-        var second = await Refresh(app, ns, first.RefreshToken);
+        using var browser = SameClient(app, ns, AuthFactory.RandomIp());
+        var second = await Refresh(app, ns, first.RefreshToken, client: browser);
+        // Inside the window the same client's retry is answered (with the same new token)...
+        Assert.Equal(second.RefreshToken, (await Refresh(app, ns, first.RefreshToken, client: browser)).RefreshToken);
 
-        using var reuse = await app.Client(ns).PostAsJsonAsync("/auth/refresh", new { refreshToken = first.RefreshToken });
+        // ...after it, the same request is reuse.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        using var reuse = await browser.PostAsJsonAsync("/auth/refresh", new { refreshToken = first.RefreshToken });
         await reuse.AssertProblem(HttpStatusCode.Unauthorized, "refresh_token_reused");
 
-        // The legitimate holder's newer token is dead too, and so is the session behind its access token.
-        using var legit = await app.Client(ns).PostAsJsonAsync("/auth/refresh", new { refreshToken = second.RefreshToken });
-        await legit.AssertProblem(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        using var current = await browser.PostAsJsonAsync("/auth/refresh", new { refreshToken = second.RefreshToken });
+        await current.AssertProblem(HttpStatusCode.Unauthorized, "invalid_refresh_token");
         using var me = await app.Client(ns, second.AccessToken).GetAsync("/users/me");
         await me.AssertProblem(HttpStatusCode.Unauthorized, "session_revoked");
     }

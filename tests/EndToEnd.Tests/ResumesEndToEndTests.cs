@@ -35,7 +35,6 @@ public sealed class AuthenticatedPlatformFixture : IAsyncLifetime
         await StartAsync("Auth", "auth", new Dictionary<string, string?>(common)
         {
             ["Auth__KeyEncryptionKey"] = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq8M=",
-            ["Auth__PasswordIterations"] = "100000",
             // Its own queue: nothing here sends mail, and the email app's tests own the default one.
             ["Auth__EmailQueue"] = "e2e-email-" + Guid.NewGuid().ToString("N")[..8],
             ["Auth__PublicBaseUrl"] = gateway + "/auth/",

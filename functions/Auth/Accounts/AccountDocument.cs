@@ -15,7 +15,7 @@ internal sealed record AccountDocument : CosmosDocument
     [JsonPropertyName("email")]
     public required string Email { get; init; }
 
-    /// <summary>PasswordHasher v3 hash; null for accounts that only sign in through a provider.</summary>
+    /// <summary>Argon2id PHC string (older accounts: a PasswordHasher v3 hash until their next login); null for accounts that only sign in through a provider.</summary>
     [JsonPropertyName("passwordHash")]
     public string? PasswordHash { get; init; }
 

@@ -118,7 +118,7 @@ internal sealed partial class AccountService(
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            // Upgrade in place: the stored hash used fewer iterations (or an older format) than configured now.
+            // Upgrade in place: a PBKDF2 hash (or Argon2id with other parameters than configured now) becomes a current Argon2id hash.
             operations.Add(PatchOperation.Set("/passwordHash", passwords.Hash(password)));
         }
 

@@ -51,6 +51,24 @@ internal sealed class SecretProtector(IOptions<AuthOptions> options)
         }
     }
 
+    /// <summary><see cref="Protect"/> as base64url (no padding): for values that travel in URLs (the OAuth state).</summary>
+    public string ProtectForUrl(string purpose, string context, ReadOnlySpan<byte> plaintext) =>
+        Secrets.Base64Url(Convert.FromBase64String(Protect(purpose, context, plaintext)));
+
+    /// <summary><see cref="Unprotect"/> of a <see cref="ProtectForUrl"/> value; null when it is not one of ours.</summary>
+    public byte[]? UnprotectFromUrl(string purpose, string context, string value)
+    {
+        if (value.Length is 0 or > 1024)
+        {
+            return null;
+        }
+
+        var buffer = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(value.Length)];
+        return System.Buffers.Text.Base64Url.TryDecodeFromChars(value, buffer, out var written)
+            ? Unprotect(purpose, context, Convert.ToBase64String(buffer, 0, written))
+            : null;
+    }
+
     private byte[] DeriveKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, _master, 32, salt: [], info: Encoding.UTF8.GetBytes("hit-auth:" + purpose));
 }

@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Hit.Auth.Accounts;
 using Hit.Auth.Keys;
+using Hit.Contracts;
+using Hit.Contracts.Auth;
 using Hit.Platform.Cosmos;
+using Hit.Platform.Http;
 using Hit.Platform.Errors;
 using Hit.Platform.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,9 +18,13 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 namespace Hit.Auth.OAuth;
 
 /// <summary>
-/// Sign-in with an OpenID Connect provider: authorization code + PKCE (S256), <c>state</c> bound to the browser by
-/// an encrypted cookie and spent server-side on first use, <c>nonce</c> checked in the id_token, and a redirect
-/// allow-list. Tokens go back to the app in the URL fragment, which browsers never send to servers.
+/// Sign-in with an OpenID Connect provider: authorization code + PKCE (S256) towards the provider, <c>state</c> bound
+/// to the browser by an encrypted cookie and spent server-side on first use, <c>nonce</c> checked in the id_token, and
+/// a redirect allow-list. The app gets no tokens in any URL: the callback redirects with a one-time code (60 s,
+/// redeemable once) that the app exchanges at <c>POST /oauth/token</c> with the PKCE verifier of the S256 challenge
+/// it sent when it started the flow — so a code that leaks from the URL (history, logs, Referer) is useless.
+/// The namespace travels inside the state, which is encrypted and authenticated (AES-GCM), because the provider's
+/// redirect back carries no <c>X-Hit-Namespace</c> header.
 /// </summary>
 internal sealed partial class OAuthFunctions(
     OidcProviders providers, SecretProtector protector, OAuthStateStore store, IOptions<OAuthOptions> options, IHttpClientFactory clients,
@@ -25,8 +32,13 @@ internal sealed partial class OAuthFunctions(
 {
     private const string CookiePurpose = "oauth-state-cookie";
     private const string VerifierPurpose = "oauth-verifier";
+    private const string StatePurpose = "oauth-state";
 
-    /// <summary>Redirects to the provider (authorization code + PKCE). Query: redirect_uri (allow-listed), optional login_hint.</summary>
+    /// <summary>
+    /// Redirects to the provider (authorization code + PKCE). Query: redirect_uri (allow-listed), code_challenge +
+    /// code_challenge_method=S256 (the app's PKCE; plain is refused), optional state (echoed back), login_hint and ns
+    /// (the namespace, for a browser navigation that cannot send X-Hit-Namespace).
+    /// </summary>
     [Function(nameof(StartOAuth))]
     public async Task<Results<RedirectHttpResult, ProblemHttpResult>> StartOAuth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "oauth/{provider}")] HttpRequest request,
@@ -49,6 +61,44 @@ internal sealed partial class OAuthFunctions(
             return Problems.Create(StatusCodes.Status400BadRequest, AuthProblemCodes.RedirectNotAllowed, "redirect_uri is not on the allow-list.", "redirect_uri");
         }
 
+        var method = context.Request.Query["code_challenge_method"].ToString();
+        if (method.Length > 0 && method != "S256")
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, AuthProblemCodes.UnsupportedCodeChallengeMethod,
+                "Only code_challenge_method=S256 is supported (plain would put the verifier itself in the URL).", "code_challenge_method");
+        }
+
+        var challenge = context.Request.Query["code_challenge"].ToString();
+        if (!IsS256Challenge(challenge))
+        {
+            return Problems.BadRequest("code_challenge", "code_challenge is required: base64url(SHA-256(code_verifier)), 43 characters.");
+        }
+
+        var clientState = context.Request.Query["state"].ToString();
+        if (clientState.Length > 512)
+        {
+            return Problems.BadRequest("state", "state must be at most 512 characters.");
+        }
+
+        // A browser navigation cannot send X-Hit-Namespace, so the namespace may come as ?ns= (the mail links carry it
+        // the same way); it must not contradict a header.
+        var queryNs = context.Request.Query["ns"].ToString();
+        var namespaceValue = ns.Value;
+        if (queryNs.Length > 0)
+        {
+            if (!TenantNamespace.IsValid(queryNs))
+            {
+                return Problems.BadRequest("ns", "ns is not a valid namespace.");
+            }
+
+            if (context.Request.Headers.ContainsKey(TenantNamespace.HeaderName) && queryNs != ns.Value)
+            {
+                return Problems.BadRequest("ns", "ns and the X-Hit-Namespace header name different namespaces.");
+            }
+
+            namespaceValue = queryNs;
+        }
+
         OpenIdConnectConfiguration configuration;
         try
         {
@@ -59,7 +109,8 @@ internal sealed partial class OAuthFunctions(
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.DependencyUnavailable, $"The '{provider}' discovery document is unavailable.");
         }
 
-        var state = Secrets.NewToken();
+        // The state names the namespace (the callback has no other way to know it), sealed so it cannot be changed or read.
+        var state = protector.ProtectForUrl(StatePurpose, provider.ToLowerInvariant(), Encoding.UTF8.GetBytes(namespaceValue + "\n" + Secrets.NewToken()));
         var nonce = Secrets.NewToken();
         var verifier = Secrets.NewToken();
         var stateHash = Secrets.Hash(state);
@@ -68,10 +119,12 @@ internal sealed partial class OAuthFunctions(
         var document = new OAuthStateDocument
         {
             Id = OAuthStateDocument.IdFor(stateHash),
-            Pk = OAuthStateDocument.PkFor(ns.Value, stateHash),
-            Ns = ns.Value,
+            Pk = OAuthStateDocument.PkFor(namespaceValue, stateHash),
+            Ns = namespaceValue,
             Provider = provider.ToLowerInvariant(),
             RedirectUri = redirect,
+            CodeChallenge = challenge,
+            ClientState = clientState.Length > 0 ? clientState : null,
             NonceHash = Secrets.Hash(nonce),
             ProtectedVerifier = protector.Protect(VerifierPurpose, stateHash, Encoding.UTF8.GetBytes(verifier)),
             ExpiresAt = time.GetUtcNow() + lifetime,
@@ -109,11 +162,14 @@ internal sealed partial class OAuthFunctions(
         return TypedResults.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(configuration.AuthorizationEndpoint, query));
     }
 
-    /// <summary>The provider's redirect back: validates state, exchanges the code, validates the id_token, signs in.</summary>
+    /// <summary>
+    /// The provider's redirect back: validates state, exchanges the provider's code, validates the id_token, and
+    /// redirects to the app with a one-time code (never tokens). The namespace comes from the state.
+    /// </summary>
     [Function(nameof(OAuthCallback))]
     public async Task<Results<RedirectHttpResult, ProblemHttpResult>> OAuthCallback(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "oauth/{provider}/callback")] HttpRequest request,
-        string provider, TenantNamespace ns, CancellationToken cancellationToken)
+        string provider, CancellationToken cancellationToken)
     {
         var context = request.HttpContext;
         if (providers.Find(provider) is not { } settings)
@@ -125,9 +181,10 @@ internal sealed partial class OAuthFunctions(
         var cookieName = CookieName(provider);
         var cookie = context.Request.Cookies[cookieName];
         context.Response.Cookies.Delete(cookieName, new CookieOptions { Path = "/", Secure = options.Value.SecureCookie, HttpOnly = true, SameSite = SameSiteMode.Lax });
-        if (state.Length != 43 || cookie is null
+        if (state.Length is 0 or > 1024 || cookie is null
             || protector.Unprotect(CookiePurpose, provider.ToLowerInvariant(), cookie) is not { } cookieState
-            || !CryptographicOperations.FixedTimeEquals(cookieState, Encoding.UTF8.GetBytes(state)))
+            || !CryptographicOperations.FixedTimeEquals(cookieState, Encoding.UTF8.GetBytes(state))
+            || NamespaceOf(protector.UnprotectFromUrl(StatePurpose, provider.ToLowerInvariant(), state)) is not { } ns)
         {
             return Failed("state", "The sign-in state is missing or does not belong to this browser.");
         }
@@ -135,7 +192,7 @@ internal sealed partial class OAuthFunctions(
         // Spend the state first: whatever happens next, this state (and the code that came with it) cannot be replayed.
         var stateHash = Secrets.Hash(state);
         var container = await store.GetContainerAsync(cancellationToken);
-        var attempt = await container.ReadItemOrDefaultAsync<OAuthStateDocument>(OAuthStateDocument.IdFor(stateHash), OAuthStateDocument.PkFor(ns.Value, stateHash), cancellationToken);
+        var attempt = await container.ReadItemOrDefaultAsync<OAuthStateDocument>(OAuthStateDocument.IdFor(stateHash), OAuthStateDocument.PkFor(ns, stateHash), cancellationToken);
         if (attempt is null || !string.Equals(attempt.Provider, provider, StringComparison.OrdinalIgnoreCase) || attempt.UsedAt is not null || attempt.ExpiresAt <= time.GetUtcNow())
         {
             return Failed("state", "The sign-in state is unknown, expired or already used.");
@@ -151,14 +208,14 @@ internal sealed partial class OAuthFunctions(
         // From here the redirect target is trusted (it was allow-listed when the attempt started).
         if (context.Request.Query["error"].ToString() is { Length: > 0 } providerError)
         {
-            return BackToApp(attempt.RedirectUri, [("error", providerError is "access_denied" ? "access_denied" : "provider_error")]);
+            return BackToApp(attempt, [("error", providerError is "access_denied" ? "access_denied" : "provider_error")]);
         }
 
         var code = context.Request.Query["code"].ToString();
         var verifier = protector.Unprotect(VerifierPurpose, stateHash, attempt.ProtectedVerifier);
         if (code.Length is 0 or > 2048 || verifier is null)
         {
-            return BackToApp(attempt.RedirectUri, [("error", "invalid_request")]);
+            return BackToApp(attempt, [("error", "invalid_request")]);
         }
 
         string? idToken;
@@ -171,7 +228,7 @@ internal sealed partial class OAuthFunctions(
             if (idToken is null)
             {
                 Log.CodeExchangeFailed(logger, provider);
-                return BackToApp(attempt.RedirectUri, [("error", "code_exchange_failed")]);
+                return BackToApp(attempt, [("error", "code_exchange_failed")]);
             }
 
             (identity, error) = await providers.ValidateIdTokenAsync(provider, idToken, attempt.NonceHash, cancellationToken);
@@ -180,29 +237,129 @@ internal sealed partial class OAuthFunctions(
         {
             // The discovery document or JWKS could not be fetched: the provider is down, not the user's fault.
             Log.ProviderUnavailable(logger, provider);
-            return BackToApp(attempt.RedirectUri, [("error", "provider_unavailable")]);
+            return BackToApp(attempt, [("error", "provider_unavailable")]);
         }
 
         if (identity is null)
         {
             Log.IdTokenRejected(logger, provider, error!);
-            return BackToApp(attempt.RedirectUri, [("error", "invalid_id_token")]);
+            return BackToApp(attempt, [("error", "invalid_id_token")]);
         }
 
-        var account = await ResolveAccountAsync(ns.Value, provider.ToLowerInvariant(), identity, accounts, cancellationToken);
+        var account = await ResolveAccountAsync(ns, provider.ToLowerInvariant(), identity, accounts, cancellationToken);
         if (account is null)
         {
-            return BackToApp(attempt.RedirectUri, [("error", "email_not_verified")]);
+            return BackToApp(attempt, [("error", "email_not_verified")]);
+        }
+
+        // No session yet: the code names the user, and the session starts when the code is redeemed with its verifier.
+        var oneTimeCode = Secrets.NewToken();
+        var codeHash = Secrets.Hash(oneTimeCode);
+        var codeLifetime = options.Value.CodeLifetime;
+        await container.CreateItemAsync(new OAuthCodeDocument
+        {
+            Id = OAuthCodeDocument.IdFor(codeHash),
+            Pk = OAuthCodeDocument.PkFor(ns, codeHash),
+            Ns = ns,
+            UserId = account.UserId,
+            CodeChallenge = attempt.CodeChallenge,
+            Provider = attempt.Provider,
+            ExpiresAt = time.GetUtcNow() + codeLifetime,
+            Ttl = (int)Math.Ceiling(codeLifetime.TotalSeconds) + 3600,
+        }, new PartitionKey(OAuthCodeDocument.PkFor(ns, codeHash)), cancellationToken: cancellationToken);
+        return BackToApp(attempt, [("code", oneTimeCode)]);
+    }
+
+    /// <summary>
+    /// Redeems the callback's one-time code: <c>{"code","code_verifier"}</c> → the session's tokens (as login answers).
+    /// The code is deleted under its ETag before anything is checked or issued: of concurrent redemptions one wins, and
+    /// a code is tried only once (a wrong verifier burns it too). Unknown, used, expired or mismatched → 400 invalid_grant.
+    /// The code lives in the namespace of its sign-in: the exchange names it with X-Hit-Namespace, as every API call does.
+    /// </summary>
+    [Function(nameof(ExchangeOAuthCode))]
+    public async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> ExchangeOAuthCode(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "oauth/token")] HttpRequest request,
+        TenantNamespace ns, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync(request, HitJsonContext.Default.OAuthTokenRequest, cancellationToken);
+        if (error is not null)
+        {
+            return error.ToProblem();
+        }
+
+        if (string.IsNullOrEmpty(body!.Code))
+        {
+            return Problems.BadRequest("code", "code is required.");
+        }
+
+        if (string.IsNullOrEmpty(body.CodeVerifier))
+        {
+            return Problems.BadRequest("code_verifier", "code_verifier is required.");
+        }
+
+        if (body.Code.Length != 43 || !IsVerifier(body.CodeVerifier))
+        {
+            return InvalidGrant();
+        }
+
+        var container = await store.GetContainerAsync(cancellationToken);
+        var codeHash = Secrets.Hash(body.Code);
+        var document = await container.ReadItemOrDefaultAsync<OAuthCodeDocument>(OAuthCodeDocument.IdFor(codeHash), OAuthCodeDocument.PkFor(ns.Value, codeHash), cancellationToken);
+        if (document is null || !await TryDeleteAsync(container, document, cancellationToken))
+        {
+            return InvalidGrant();
+        }
+
+        var challenge = Secrets.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(body.CodeVerifier)));
+        if (document.ExpiresAt <= time.GetUtcNow() || !Secrets.HashEquals(challenge, document.CodeChallenge))
+        {
+            return InvalidGrant();
+        }
+
+        if (await accounts.FindByUserIdAsync(ns.Value, document.UserId, cancellationToken) is not { } account)
+        {
+            return InvalidGrant();
         }
 
         var session = await service.StartSessionAsync(account, cancellationToken);
-        return BackToApp(attempt.RedirectUri,
-        [
-            ("access_token", session.AccessToken),
-            ("refresh_token", session.RefreshToken),
-            ("token_type", "Bearer"),
-            ("expires_in", session.ExpiresIn.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ]);
+        return TypedResults.Ok(new TokenResponse(session.AccessToken, "Bearer", session.ExpiresIn, session.RefreshToken, AccountService.ToResponse(account)));
+    }
+
+    /// <summary>Deletes the code only if it is still the version read: true for exactly one of concurrent redemptions.</summary>
+    private static async Task<bool> TryDeleteAsync(Container container, OAuthCodeDocument document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await container.DeleteItemStreamAsync(document.Id, new PartitionKey(document.Pk),
+                new ItemRequestOptions { IfMatchEtag = document.ETag }, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (CosmosException ex) when (ex.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult InvalidGrant() =>
+        Problems.Create(StatusCodes.Status400BadRequest, AuthProblemCodes.InvalidGrant, "The code is invalid, expired, already used, or the code_verifier does not match it.");
+
+    /// <summary>An S256 challenge: 43 base64url characters (256 bits).</summary>
+    internal static bool IsS256Challenge(string value) => value.Length == 43 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>RFC 7636 section 4.1: 43 to 128 unreserved characters.</summary>
+    internal static bool IsVerifier(string value) => value.Length is >= 43 and <= 128 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
+
+    /// <summary>The namespace sealed in a state (<c>ns \n random</c>), or null.</summary>
+    private static string? NamespaceOf(byte[]? sealedState)
+    {
+        if (sealedState is null)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(sealedState);
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        return end > 0 && TenantNamespace.IsValid(text[..end]) ? text[..end] : null;
     }
 
     /// <summary>
@@ -291,8 +448,17 @@ internal sealed partial class OAuthFunctions(
 
     private static string CookieName(string provider) => "hit_oauth_" + provider.ToLowerInvariant();
 
-    private static RedirectHttpResult BackToApp(string redirectUri, IEnumerable<(string Key, string Value)> values) =>
-        TypedResults.Redirect(redirectUri + "#" + string.Join('&', values.Select(v => Uri.EscapeDataString(v.Key) + "=" + Uri.EscapeDataString(v.Value))));
+    /// <summary>To the allow-listed redirect with <c>code</c> or <c>error</c> (and the app's <c>state</c>) in the query: nothing in it is a token.</summary>
+    private static RedirectHttpResult BackToApp(OAuthStateDocument attempt, IEnumerable<(string Key, string Value)> values)
+    {
+        var query = values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)).ToList();
+        if (attempt.ClientState is { } clientState)
+        {
+            query.Add(new("state", clientState));
+        }
+
+        return TypedResults.Redirect(Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(attempt.RedirectUri, query));
+    }
 
     private static ProblemHttpResult Failed(string field, string detail) =>
         Problems.Create(StatusCodes.Status400BadRequest, AuthProblemCodes.OAuthFailed, detail, field);

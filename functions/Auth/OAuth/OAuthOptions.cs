@@ -44,6 +44,9 @@ internal sealed class OAuthOptions
     /// <summary>How long a sign-in may take between leaving for the provider and coming back.</summary>
     public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long the one-time code the callback returns can be redeemed at <c>POST /oauth/token</c>.</summary>
+    public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Mark the state cookie Secure (on in Azure; off for plain-http local runs).</summary>
     public bool SecureCookie { get; set; } = true;
 }
@@ -78,6 +81,11 @@ internal sealed class OAuthOptionsValidator : IValidateOptions<OAuthOptions>
         if (options.StateLifetime <= TimeSpan.Zero || options.StateLifetime > TimeSpan.FromHours(1))
         {
             failures.Add("Auth:OAuth:StateLifetime must be between 0 and 1 hour.");
+        }
+
+        if (options.CodeLifetime <= TimeSpan.Zero || options.CodeLifetime > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Auth:OAuth:CodeLifetime must be between 0 and 10 minutes.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

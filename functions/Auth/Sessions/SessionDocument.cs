@@ -6,7 +6,7 @@ namespace Hit.Auth.Sessions;
 /// <summary>
 /// A session = one refresh-token family. Stored in the user's sessions partition (<c>ns|sessions|userId</c>) so
 /// "log out everywhere" is one single-partition query. Only hashes of refresh secrets are kept, plus the current
-/// secret encrypted, so a concurrent refresh inside the grace window can be answered with the same token.
+/// secret encrypted, so the same client's concurrent refresh inside the grace window can be answered with the same token.
 /// </summary>
 internal sealed record SessionDocument : CosmosDocument
 {
@@ -33,6 +33,13 @@ internal sealed record SessionDocument : CosmosDocument
 
     [JsonPropertyName("rotatedAt")]
     public DateTimeOffset? RotatedAt { get; init; }
+
+    /// <summary>
+    /// <see cref="SessionStore.ClientBinding"/> of the request that made the last rotation: inside the grace window only a
+    /// request with the same binding gets the current token again.
+    /// </summary>
+    [JsonPropertyName("rotationBinding")]
+    public string? RotationBinding { get; init; }
 
     /// <summary>Hashes of spent refresh secrets (bounded); presenting one outside the grace window is reuse.</summary>
     [JsonPropertyName("retiredHashes")]

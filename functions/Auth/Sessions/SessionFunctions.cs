@@ -1,5 +1,6 @@
 using Hit.Platform.Http;
 using Hit.Auth.Accounts;
+using Hit.Auth.Safety;
 using Hit.Auth.Tokens;
 using Hit.Contracts;
 using Hit.Contracts.Auth;
@@ -8,13 +9,14 @@ using Hit.Platform.Tenancy;
 using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Hit.Auth.Sessions;
 
 /// <summary>Refresh-token rotation and logout: <c>POST /auth/refresh</c>, <c>/auth/logout</c>, <c>/auth/logout-all</c>.</summary>
-internal sealed class SessionFunctions(SessionStore sessions, AccountStore accounts, AccessTokenIssuer issuer)
+internal sealed class SessionFunctions(SessionStore sessions, AccountStore accounts, AccessTokenIssuer issuer, IOptions<AuthRateLimitOptions> clientAddressOptions)
 {
-    /// <summary>Rotates a refresh token (single use; reuse revokes the session).</summary>
+    /// <summary>Rotates a refresh token (single use; reuse revokes the session; a same-client retry inside the grace window gets the same new token).</summary>
     [Function(nameof(Refresh))]
     public async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "auth/refresh")] HttpRequest request,
@@ -37,7 +39,9 @@ internal sealed class SessionFunctions(SessionStore sessions, AccountStore accou
             return Problems.Create(StatusCodes.Status401Unauthorized, AuthProblemCodes.InvalidRefreshToken, "The refresh token is invalid.");
         }
 
-        var result = await sessions.RefreshAsync(token.Value, cancellationToken);
+        var binding = SessionStore.ClientBinding(token.Value.Secret, request.Headers.UserAgent.ToString(),
+            AuthRateLimits.ClientAddress(request.HttpContext, clientAddressOptions.Value));
+        var result = await sessions.RefreshAsync(token.Value, binding, cancellationToken);
         if (result.Outcome == RefreshOutcome.ReuseDetected)
         {
             return Problems.Create(StatusCodes.Status401Unauthorized, AuthProblemCodes.RefreshTokenReused,

@@ -8,13 +8,13 @@ namespace Hit.Auth.Sessions;
 
 internal enum RefreshOutcome
 {
-    /// <summary>New refresh token issued (or, inside the grace window, the current one returned again).</summary>
+    /// <summary>New refresh token issued (or, for the same client inside the grace window, the current one returned again).</summary>
     Rotated,
 
     /// <summary>Unknown token, expired or revoked session.</summary>
     Invalid,
 
-    /// <summary>A spent token was presented outside the grace window: the whole session family is now revoked.</summary>
+    /// <summary>A spent token was presented outside the grace window or by another client: the whole session family is now revoked.</summary>
     ReuseDetected,
 }
 
@@ -63,7 +63,26 @@ internal sealed partial class SessionStore(
     public async Task<bool> IsActiveAsync(string ns, string userId, string sid, CancellationToken cancellationToken) =>
         await FindAsync(ns, userId, sid, cancellationToken) is { IsRevoked: false } s && s.ExpiresAt > time.GetUtcNow();
 
-    public async Task<RefreshResult> RefreshAsync(RefreshToken token, CancellationToken cancellationToken)
+    /// <summary>
+    /// The client binding of a refresh request: SHA-256 over the presented secret's hash, the <c>User-Agent</c> and the
+    /// client address (the one the per-IP limits use). The rotating request's binding is stored with the rotation; the
+    /// grace window answers only a request with the same binding.
+    /// </summary>
+    /// <remarks>
+    /// Why these: the window exists for one client that sends the same refresh twice — a retry after a lost response,
+    /// two tabs of one browser refreshing at once. Such a retry comes from the same browser (same User-Agent) on the
+    /// same network address, with the same secret. A previous secret replayed by anyone else (a leaked or stolen token
+    /// used from another device or address) gets no current secret: it is reuse and revokes the family, as it does
+    /// outside the window. Sessions store no device binding of their own (a browser's User-Agent changes with every
+    /// update, and its address with every network, over a 30-day session), so the binding is only compared between a
+    /// rotation and its retries seconds later. Including the presented secret's hash ties the stored value to that one
+    /// rotation. Within the window someone with the same address and User-Agent (a spoofed header behind the same
+    /// NAT) still gets the answer: the window is kept short (<see cref="AuthOptions.RefreshReuseGrace"/>) for that.
+    /// </remarks>
+    public static string ClientBinding(string presentedSecret, string? userAgent, string clientAddress) =>
+        Secrets.Hash(string.Join('\n', "hit-refresh-binding-v1", Secrets.Hash(presentedSecret), userAgent ?? "", clientAddress));
+
+    public async Task<RefreshResult> RefreshAsync(RefreshToken token, string clientBinding, CancellationToken cancellationToken)
     {
         var container = await store.GetContainerAsync(cancellationToken);
         var presented = Secrets.Hash(token.Secret);
@@ -88,6 +107,7 @@ internal sealed partial class SessionStore(
                     CurrentHash = Secrets.Hash(secret),
                     ProtectedCurrentSecret = protector.Protect(Purpose, session.Sid, Encoding.UTF8.GetBytes(secret)),
                     RotatedAt = now,
+                    RotationBinding = clientBinding,
                     RetiredHashes = retired,
                     Generation = session.Generation + 1,
                 };
@@ -101,9 +121,10 @@ internal sealed partial class SessionStore(
             }
 
             if (session.PreviousHash is { } previous && Secrets.HashEquals(presented, previous)
-                && session.RotatedAt is { } rotatedAt && now - rotatedAt <= options.Value.RefreshReuseGrace)
+                && session.RotatedAt is { } rotatedAt && now - rotatedAt <= options.Value.RefreshReuseGrace
+                && session.RotationBinding is { } binding && Secrets.HashEquals(binding, clientBinding))
             {
-                // A concurrent refresh (two tabs, a retried request) inside the grace window gets the token the winner got.
+                // The same client's concurrent or retried refresh inside the grace window gets the token its winner got.
                 var current = protector.Unprotect(Purpose, session.Sid, session.ProtectedCurrentSecret);
                 if (current is not null)
                 {
@@ -113,7 +134,8 @@ internal sealed partial class SessionStore(
 
             if ((session.PreviousHash is { } spent && Secrets.HashEquals(presented, spent)) || session.RetiredHashes.Any(h => Secrets.HashEquals(presented, h)))
             {
-                // A spent token came back: it was stolen or leaked. Revoke the family so neither holder keeps access.
+                // A spent token came back after the window or from another client: it was stolen or leaked. Revoke the
+                // family so neither holder keeps access.
                 await RevokeAsync(session, "refresh_token_reuse", cancellationToken);
                 Log.ReuseDetected(logger, session.Sid);
                 return new(RefreshOutcome.ReuseDetected, session, null);

@@ -24,6 +24,14 @@ public sealed record TokenResponse(
 /// <summary><c>POST /auth/refresh</c>.</summary>
 public sealed record RefreshRequest(string? RefreshToken);
 
+/// <summary>
+/// <c>POST /oauth/token</c>: the one-time code the OAuth callback put on the redirect, and the PKCE verifier whose
+/// S256 challenge the app sent to <c>GET /oauth/{provider}</c>. Answered with a <see cref="TokenResponse"/>.
+/// </summary>
+public sealed record OAuthTokenRequest(
+    [property: JsonPropertyName("code")] string? Code,
+    [property: JsonPropertyName("code_verifier")] string? CodeVerifier);
+
 /// <summary><c>POST /auth/verify</c>: a token to check.</summary>
 public sealed record VerifyTokenRequest(string? Token);
 
