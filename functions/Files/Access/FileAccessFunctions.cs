@@ -8,6 +8,7 @@ using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Hit.Platform.Http;
 
 namespace Hit.Files.Access;
 
@@ -133,7 +134,7 @@ internal sealed partial class FileAccessFunctions(
         var (body, invalid) = await JsonBody.ReadAsync(request, Hit.Contracts.HitJsonContext.Default.UpdateFileRequest, cancellationToken);
         if (body is null)
         {
-            return invalid!;
+            return invalid!.ToProblem();
         }
 
         if (body.Public is not { } shared)

@@ -33,7 +33,7 @@ internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptio
         var (request, invalid) = await JsonBody.ReadAsync(http, HitJsonContext.Default.CreateCategoryRequest, cancellationToken);
         if (request is null)
         {
-            return invalid!;
+            return invalid!.ToProblem();
         }
 
         var (title, error) = CategoryValidation.Title(request.Title);
@@ -106,7 +106,7 @@ internal sealed class CategoryFunctions(CategoryStore store, IOptions<FilesOptio
         var (request, invalid) = await JsonBody.ReadAsync(http, HitJsonContext.Default.UpdateCategoryRequest, cancellationToken);
         if (request is null)
         {
-            return invalid!;
+            return invalid!.ToProblem();
         }
 
         if (!CategoryValidation.IsCategoryId(id))

@@ -255,7 +255,7 @@ internal sealed partial class UploadFunctions(
         var (body, invalid) = await JsonBody.ReadAsync(request, HitJsonContext.Default.UploadUrlRequest, cancellationToken, optional: true);
         if (invalid is not null)
         {
-            return invalid;
+            return invalid.ToProblem();
         }
 
         if (body is null || string.IsNullOrWhiteSpace(body.Name))

@@ -35,7 +35,12 @@ public static class JsonBody
     /// <summary>What a JSON function accepts, for the 415 answer.</summary>
     public const string AcceptedMediaType = "application/json";
 
-    public static async Task<(T? Value, BodyError? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, int maxBytes = DefaultMaxBytes)
+    /// <summary>
+    /// The body as <typeparamref name="T"/>, or the error to answer. <paramref name="optional"/>: a request without a
+    /// body (no Content-Length or 0, not chunked) is (null, null) instead of 400 <c>body_required</c>.
+    /// </summary>
+    public static async Task<(T? Value, BodyError? Error)> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken,
+        int maxBytes = DefaultMaxBytes, bool optional = false)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -48,7 +53,7 @@ public static class JsonBody
         var knownEmpty = request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0);
         if (knownEmpty)
         {
-            return (null, Required());
+            return (null, optional ? null : Required());
         }
 
         if (!request.HasJsonContentType())
