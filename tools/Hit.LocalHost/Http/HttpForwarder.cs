@@ -6,8 +6,10 @@ using Microsoft.Extensions.Primitives;
 namespace Hit.LocalHost.Http;
 
 /// <summary>
-/// A small streaming reverse proxy (YARP does not restore here): the request body and the response body
-/// are copied as streams, never buffered, over one pooled connection set per destination.
+/// A small streaming reverse proxy: the request body and the response body are copied as streams, never buffered,
+/// over one pooled connection set per destination. Written when YARP was not served; Yarp.ReverseProxy 2.3.0 now is,
+/// and its IHttpForwarder is the candidate to replace this class (the conformance tests in tests/Hit.LocalHost.Tests
+/// pin the behaviour either must keep: hop-by-hop fields, chunked bodies, 100-continue, X-Forwarded-Prefix).
 /// </summary>
 internal sealed class HttpForwarder : IDisposable
 {
