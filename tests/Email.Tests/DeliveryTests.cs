@@ -10,6 +10,19 @@ namespace Email.Tests;
 [Collection(EmailCollection.Name)]
 public sealed class DeliveryTests(EmailFactory factory)
 {
+    /// <summary>
+    /// Instead of sleeping before "nothing else arrived": a later message, sent after every request under test and
+    /// waited for until delivered, shows the queue was worked past them — an absence checked after it is not a race
+    /// lost to a slow worker.
+    /// </summary>
+    private static async Task DeliverSentinelAsync(HttpClient client)
+    {
+        var sentinel = EmailFactory.NewEmail("sentinel");
+        using var response = await client.PostAsJsonAsync("emails", new SendEmailRequest(sentinel, Subject: "sentinel", Text: "t"), HitJsonContext.Default.SendEmailRequest);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Single(await Maildev.WaitForAsync(sentinel));
+    }
+
     [Fact]
     public async Task SendEmail_AsUserWithBuiltInTemplate_IsSentOverSmtp()
     {
@@ -110,7 +123,7 @@ public sealed class DeliveryTests(EmailFactory factory)
         }
 
         var allowed = (await Maildev.WaitForAsync(injected)).Single();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await DeliverSentinelAsync(client);
         Assert.Equal([allowed.Id], (await Maildev.ForAsync(injected)).Select(m => m.Id));
         Assert.Empty(await Maildev.ForAsync(huge));
         Assert.Empty(await Maildev.ForAsync("victim@example.com"));
@@ -128,7 +141,7 @@ public sealed class DeliveryTests(EmailFactory factory)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("payload_too_large", await CodeAsync(response));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await DeliverSentinelAsync(client);
         Assert.Empty(await Maildev.ForAsync(to));
     }
 
