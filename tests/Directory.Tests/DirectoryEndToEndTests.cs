@@ -35,6 +35,24 @@ public sealed class DirectoryEndToEndTests(DirectoryHostFixture host) : IClassFi
     }
 
     [Fact]
+    public async Task SeedBodyWithNumericIds_IsCreated_AndAnUnreadableOneNamesItsField_ThroughGateway()
+    {
+        var ns = DirectoryFactory.NewNamespace();
+        using var client = host.SignedClient(ns, version: 1);
+
+        using var created = await client.PostAsync(new Uri("users/", UriKind.Relative), new StringContent(BodyTests.SeedBody, System.Text.Encoding.UTF8, "application/json"));
+        using var refused = await host.SignedClient(ns).PostAsync(new Uri("users/", UriKind.Relative),
+            new StringContent("""{"user_id": 1.5, "guild_id": 2, "real_name": "A", "email": "a@b.co"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var data = (await created.Content.ReadFromJsonAsync<JsonObject>())!["data"]!;
+        Assert.Equal(("12345", "67890"), ((string?)data["user_id"], (string?)data["guild_id"]));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal(("bad_request", "$.user_id"), ((string?)error["code"], (string?)error["field"]));
+    }
+
+    [Fact]
     public async Task Unsigned_IsRefusedWithTheEnvelope_ThroughGateway()
     {
         using var response = await host.Client.GetAsync(new Uri("/directory/users/", UriKind.Relative));
