@@ -140,7 +140,7 @@ internal sealed class UserFunctions(UserStore store, HitContainer users, TimePro
     private async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> RunQueryAsync(
         UserQuery query, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        var (plan, error) = UserQueries.Plan(query);
+        var (plan, error) = UserQueries.Plan(query, ns.Value);
         if (plan is null)
         {
             return error!.Field == "cursor"
