@@ -81,13 +81,14 @@ public sealed class DirectoryEndToEndTests(DirectoryHostFixture host) : IClassFi
         await using var sdk = host.Sdk("default");
         Assert.Equal("healthy", (await sdk.GetHealthAsync()).Status);
 
-        var index = await host.Client.GetStringAsync(new Uri("/directory/docs/index.html", UriKind.Relative));
-        Assert.Contains("swagger-ui", index, StringComparison.Ordinal);
-        using var swaggerBundle = await host.Client.GetAsync(new Uri("/directory/docs/swagger-ui-bundle.js", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, swaggerBundle.StatusCode);
-        Assert.Contains("redoc.standalone.js", await host.Client.GetStringAsync(new Uri("/directory/redoc", UriKind.Relative)), StringComparison.Ordinal);
-        using var redocScript = await host.Client.GetAsync(new Uri("/directory/redoc/redoc.standalone.js", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, redocScript.StatusCode);
+        foreach (var (page, marker) in new[] { ("docs", "swagger-ui"), ("redoc", "redoc-container") })
+        {
+            // The redirect is relative, so behind the prefix it lands on /directory/<page>/index.html.
+            using var bare = await host.Client.GetAsync(new Uri(host.DirectoryAddress, page));
+            Assert.Equal(new Uri(host.DirectoryAddress, $"{page}/index.html"), bare.RequestMessage!.RequestUri);
+            await DocsPages.AssertServedAsync(host.Client, new Uri(host.DirectoryAddress, $"{page}/index.html"), marker);
+        }
+
         var openApi = (await host.Client.GetFromJsonAsync<JsonObject>(new Uri("/directory/openapi/v1.json", UriKind.Relative)))!;
         Assert.NotNull(openApi["paths"]!["/users/email/{email}"]);
     }
