@@ -105,12 +105,13 @@ public static class CosmosPaging
 }
 
 /// <summary>
-/// Opaque cursor = base64url(version | tag | continuation) where tag = SHA-256(query binding | continuation)
-/// truncated. The tag detects altered cursors and cursors replayed against another query, parameter set or
-/// partition. It is an integrity check, not a secret: tenant isolation comes from the query's own
-/// <c>pk</c>/<c>ns</c> filter, which a cursor cannot change.
+/// Opaque cursor = base64url(version | tag | position) where tag = SHA-256(query binding | position) truncated. The
+/// tag detects altered cursors and cursors replayed against another query, parameter set or partition. It is an
+/// integrity check, not a secret: tenant isolation comes from the query's own <c>pk</c>/<c>ns</c> filter, which a
+/// cursor cannot change. <see cref="CosmosPaging.QueryPageAsync"/> keeps a continuation token in it; an app that pages
+/// by keyset (Directory) keeps its last sort key in it, bound to the query without its "after" condition.
 /// </summary>
-internal static class QueryCursor
+public static class QueryCursor
 {
     private const byte Version = 1;
     private const int TagLength = 16;
@@ -118,8 +119,10 @@ internal static class QueryCursor
     // Only used to fingerprint parameter values (arrays and objects included), never to store data.
     private static readonly JsonSerializerOptions BindingJson = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
+    /// <summary>What a cursor is bound to: the query text, every parameter and the partition key.</summary>
     public static byte[] Bind(QueryDefinition query, string? pk)
     {
+        ArgumentNullException.ThrowIfNull(query);
         // Length-prefixed fields, so no choice of text, key or values can make two bindings equal.
         var text = new StringBuilder();
         Field(text, query.QueryText);
@@ -136,8 +139,11 @@ internal static class QueryCursor
     private static void Field(StringBuilder text, string value) =>
         text.Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value);
 
+    /// <summary>A cursor carrying <paramref name="continuation"/> (any position text), valid only for <paramref name="binding"/>.</summary>
     public static string Encode(string continuation, byte[] binding)
     {
+        ArgumentNullException.ThrowIfNull(continuation);
+        ArgumentNullException.ThrowIfNull(binding);
         var token = Encoding.UTF8.GetBytes(continuation);
         var payload = new byte[1 + TagLength + token.Length];
         payload[0] = Version;
@@ -146,8 +152,12 @@ internal static class QueryCursor
         return Base64Url.EncodeToString(payload);
     }
 
+    /// <summary>The position a cursor carries.</summary>
+    /// <exception cref="InvalidCursorException">The cursor is malformed, altered or bound to another query.</exception>
     public static string Decode(string cursor, byte[] binding)
     {
+        ArgumentNullException.ThrowIfNull(cursor);
+        ArgumentNullException.ThrowIfNull(binding);
         byte[] payload;
         try
         {

@@ -35,6 +35,24 @@ public sealed class DirectoryEndToEndTests(DirectoryHostFixture host) : IClassFi
     }
 
     [Fact]
+    public async Task SeedBodyWithNumericIds_IsCreated_AndAnUnreadableOneNamesItsField_ThroughGateway()
+    {
+        var ns = DirectoryFactory.NewNamespace();
+        using var client = host.SignedClient(ns, version: 1);
+
+        using var created = await client.PostAsync(new Uri("users/", UriKind.Relative), new StringContent(BodyTests.SeedBody, System.Text.Encoding.UTF8, "application/json"));
+        using var refused = await host.SignedClient(ns).PostAsync(new Uri("users/", UriKind.Relative),
+            new StringContent("""{"user_id": 1.5, "guild_id": 2, "real_name": "A", "email": "a@b.co"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var data = (await created.Content.ReadFromJsonAsync<JsonObject>())!["data"]!;
+        Assert.Equal(("12345", "67890"), ((string?)data["user_id"], (string?)data["guild_id"]));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal(("bad_request", "$.user_id"), ((string?)error["code"], (string?)error["field"]));
+    }
+
+    [Fact]
     public async Task Unsigned_IsRefusedWithTheEnvelope_ThroughGateway()
     {
         using var response = await host.Client.GetAsync(new Uri("/directory/users/", UriKind.Relative));
@@ -63,13 +81,14 @@ public sealed class DirectoryEndToEndTests(DirectoryHostFixture host) : IClassFi
         await using var sdk = host.Sdk("default");
         Assert.Equal("healthy", (await sdk.GetHealthAsync()).Status);
 
-        var index = await host.Client.GetStringAsync(new Uri("/directory/docs/index.html", UriKind.Relative));
-        Assert.Contains("swagger-ui", index, StringComparison.Ordinal);
-        using var swaggerBundle = await host.Client.GetAsync(new Uri("/directory/docs/swagger-ui-bundle.js", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, swaggerBundle.StatusCode);
-        Assert.Contains("redoc.standalone.js", await host.Client.GetStringAsync(new Uri("/directory/redoc", UriKind.Relative)), StringComparison.Ordinal);
-        using var redocScript = await host.Client.GetAsync(new Uri("/directory/redoc/redoc.standalone.js", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, redocScript.StatusCode);
+        foreach (var (page, marker) in new[] { ("docs", "swagger-ui"), ("redoc", "redoc-container") })
+        {
+            // The redirect is relative, so behind the prefix it lands on /directory/<page>/index.html.
+            using var bare = await host.Client.GetAsync(new Uri(host.DirectoryAddress, page));
+            Assert.Equal(new Uri(host.DirectoryAddress, $"{page}/index.html"), bare.RequestMessage!.RequestUri);
+            await DocsPages.AssertServedAsync(host.Client, new Uri(host.DirectoryAddress, $"{page}/index.html"), marker);
+        }
+
         var openApi = (await host.Client.GetFromJsonAsync<JsonObject>(new Uri("/directory/openapi/v1.json", UriKind.Relative)))!;
         Assert.NotNull(openApi["paths"]!["/users/email/{email}"]);
     }

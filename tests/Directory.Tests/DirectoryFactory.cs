@@ -1,6 +1,7 @@
 using Hit.LocalHost;
 using Hit.Sdk;
 using Hit.Sdk.Directory;
+using Hit.Sdk.Http;
 using Hit.Testing;
 
 namespace Hit.Directory.Tests;
@@ -50,6 +51,20 @@ public sealed class DirectoryFactory : IAsyncLifetime
         };
         options.Retry.MaxRetryAttempts = 0;
         return DirectoryClient.Create(options);
+    }
+
+    /// <summary>A client that sends raw bodies, signed as the SDK signs them, in namespace <paramref name="ns"/>.</summary>
+    public HttpClient SignedClient(string ns, int version = 2) => Signed(BaseAddress, ns, Secret, version);
+
+    internal static HttpClient Signed(Uri baseAddress, string ns, string secret, int version)
+    {
+        var signing = new HmacSigningHandler(new HmacSigningOptions { Secret = secret, Version = version, BaseAddress = baseAddress })
+        {
+            InnerHandler = new SocketsHttpHandler(),
+        };
+        var client = new HttpClient(signing) { BaseAddress = baseAddress };
+        client.DefaultRequestHeaders.Add(Hit.Contracts.Directory.RequestSignature.NamespaceHeader, ns);
+        return client;
     }
 
     public static string NewNamespace() => "t" + Guid.NewGuid().ToString("N")[..20];

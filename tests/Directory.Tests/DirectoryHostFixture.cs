@@ -41,6 +41,9 @@ public sealed class DirectoryHostFixture : IAsyncLifetime
         Client.BaseAddress = Gateway.BaseAddress;
     }
 
+    /// <summary>A client that sends raw bodies through the gateway, signed as the SDK signs them.</summary>
+    public HttpClient SignedClient(string ns, int version = 2) => DirectoryFactory.Signed(DirectoryAddress, ns, Secret, version);
+
     public DirectoryClient Sdk(string ns, int version = 2) =>
         DirectoryClient.Create(new HitClientOptions { BaseAddress = DirectoryAddress, Namespace = ns, HmacSecret = Secret, SignatureVersion = version });
 

@@ -29,7 +29,7 @@ public sealed class OpenApiDocumentTests
 
         Assert.Equal(
             ["CreateUser", "DeleteUser", "GetHealth", "GetServiceInfo", "GetUser", "GetUserByDiscord", "GetUserByEmail", "Healthz",
-             "ListUsers", "OpenApiDocument", "QueryUsers", "Readyz", "Redoc", "RedocScript", "SwaggerUi", "UpdateUser"],
+             "ListUsers", "OpenApiDocument", "QueryUsers", "Readyz", "Redoc", "SwaggerUi", "UpdateUser"],
             functions.Order(StringComparer.Ordinal));
     }
 

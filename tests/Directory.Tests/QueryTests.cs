@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using Hit.Contracts.Directory;
 using Hit.Sdk;
 
@@ -124,5 +126,56 @@ public sealed class QueryTests(DirectoryFactory factory)
             sdk.QueryUsersAsync(new UserQuery { GuildId = guild, PageSize = 1, SortBy = "email", Cursor = page.NextCursor }));
 
         Assert.Equal("invalid_cursor", error.Code);
+    }
+
+    [Fact]
+    public async Task Query_TamperedForgedOrForeignCursor_IsRefused_AndPagingStillReturnsEveryUserOnce()
+    {
+        var ns = DirectoryFactory.NewNamespace();
+        await using var sdk = factory.Sdk(ns);
+        var guild = "g" + Guid.NewGuid().ToString("N")[..10];
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add((await sdk.CreateUserAsync(TestUsers.New(guild))).Id);
+        }
+
+        var query = new UserQuery { GuildId = guild, PageSize = 2 };
+        var first = await sdk.QueryUsersAsync(query);
+        var cursor = Base64Url.DecodeFromChars(first.NextCursor!);
+
+        // One bit flipped in the position the cursor carries (its last bytes: the sort key).
+        var tampered = (byte[])cursor.Clone();
+        tampered[^1] ^= 0x01;
+        // A cursor in the directory's former unsigned format, naming a position of the client's choice.
+        var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes("""{"s":"created_at","d":false,"k":"0"}"""));
+        // A genuine cursor, but from another query (another guild filter) and from another namespace.
+        var otherFilter = query with { GuildId = guild + "x", Cursor = first.NextCursor };
+        await using var otherTenant = factory.Sdk(DirectoryFactory.NewNamespace());
+
+        foreach (var refused in new Func<Task>[]
+        {
+            () => sdk.QueryUsersAsync(query with { Cursor = Base64Url.EncodeToString(tampered) }),
+            () => sdk.QueryUsersAsync(query with { Cursor = forged }),
+            () => sdk.ListUsersAsync(pageSize: 2, cursor: forged),
+            () => sdk.QueryUsersAsync(otherFilter),
+            () => otherTenant.QueryUsersAsync(query with { Cursor = first.NextCursor }),
+        })
+        {
+            var error = await Assert.ThrowsAsync<HitValidationException>(refused);
+            Assert.Equal(("invalid_cursor", "cursor"), (error.Code, error.Field));
+        }
+
+        // The page size is not part of what a cursor is bound to: a client may change it between pages.
+        var seen = first.Items.Select(u => u.Id).ToList();
+        var next = first.NextCursor;
+        while (next is not null)
+        {
+            var page = await sdk.QueryUsersAsync(query with { PageSize = 1, Cursor = next });
+            seen.AddRange(page.Items.Select(u => u.Id));
+            next = page.NextCursor;
+        }
+
+        Assert.Equal(created.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
 }

@@ -17,15 +17,30 @@ using Microsoft.Extensions.Options;
 
 namespace Hit.Directory.Service;
 
-/// <summary>When this instance started (for <c>uptime_seconds</c>).</summary>
-internal sealed class ServiceClock(TimeProvider time)
+/// <summary>
+/// When this instance started (for <c>uptime_seconds</c>): the worker process's start, read from the OS. A time taken
+/// when this class or a function class is first created would be the first health request's time, not the start.
+/// </summary>
+internal static class ServiceClock
 {
-    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+    private static readonly DateTimeOffset ProcessStartedAt = ReadProcessStart();
+
+    /// <summary>
+    /// Real elapsed time since the process started, never negative. Taken from the system clock, not the app's
+    /// <see cref="TimeProvider"/>: the OS reports the start in system time, and a shifted test clock must not shift it.
+    /// </summary>
+    public static TimeSpan Uptime(DateTimeOffset now) => now > ProcessStartedAt ? now - ProcessStartedAt : TimeSpan.Zero;
+
+    private static DateTimeOffset ReadProcessStart()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+    }
 }
 
 /// <summary><c>GET /</c> (service information) and <c>GET /health</c> — public, unsigned.</summary>
 internal sealed partial class ServiceFunctions(
-    IOptions<HmacAuthenticationOptions> hmac, IOptions<DirectoryOptions> directory, HitContainer users, ServiceClock clock, TimeProvider time,
+    IOptions<HmacAuthenticationOptions> hmac, IOptions<DirectoryOptions> directory, HitContainer users, TimeProvider time,
     ILogger<ServiceFunctions> logger)
 {
     public const string Name = "HackIt Directory";
@@ -101,7 +116,7 @@ internal sealed partial class ServiceFunctions(
             failure is null ? "healthy" : "unhealthy",
             Version,
             new DatabaseHealth(failure is null ? "connected" : "disconnected", latency, failure),
-            Math.Round((now - clock.StartedAt).TotalSeconds, 3),
+            Math.Round(ServiceClock.Uptime(DateTimeOffset.UtcNow).TotalSeconds, 3),
             now);
         return failure is null
             ? TypedResults.Json(new DirectoryResponse<DirectoryHealth> { Success = true, Data = health }, statusCode: (int)HttpStatusCode.OK)
@@ -124,7 +139,6 @@ internal static class ServiceInfoServices
 {
     public static IServiceCollection AddServiceInfo(this IServiceCollection services)
     {
-        services.AddSingleton<ServiceClock>();
         return services;
     }
 }

@@ -1,17 +1,16 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Hit.Contracts;
 using Hit.Contracts.Directory;
 using Hit.Directory.Envelope;
 using Hit.Platform.Cosmos;
 using Hit.Platform.Errors;
+using Hit.Platform.Http;
 using Hit.Platform.Tenancy;
 using Hit.Platform.Worker;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
-using Hit.Platform.Http;
 
 namespace Hit.Directory.Users;
 
@@ -22,6 +21,12 @@ namespace Hit.Directory.Users;
 [RequireHmacSignature]
 internal sealed class UserFunctions(UserStore store, HitContainer users, TimeProvider time)
 {
+    /// <summary>
+    /// Well above the largest valid body (a 16 KiB profile plus the fixed fields), so only bodies that could never be
+    /// valid are cut off before they are parsed.
+    /// </summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
     /// <summary>Registers a user.</summary>
     [Function(nameof(CreateUser))]
     public async Task<Results<Created<DirectoryResponse<UserResponse>>, ProblemHttpResult>> CreateUser(
@@ -135,7 +140,7 @@ internal sealed class UserFunctions(UserStore store, HitContainer users, TimePro
     private async Task<Results<Ok<DirectoryResponse<UserPage>>, ProblemHttpResult>> RunQueryAsync(
         UserQuery query, TenantNamespace ns, CancellationToken cancellationToken)
     {
-        var (plan, error) = UserQueries.Plan(query);
+        var (plan, error) = UserQueries.Plan(query, ns.Value);
         if (plan is null)
         {
             return error!.Field == "cursor"
@@ -149,27 +154,24 @@ internal sealed class UserFunctions(UserStore store, HitContainer users, TimePro
     }
 
     /// <summary>
-    /// The JSON body, or the answer minimal APIs gave for one they could not bind: 415 without a JSON content type,
-    /// 400 <c>bad_request</c> for a missing or malformed body. The source-generated contract metadata reads it.
+    /// The JSON body, read by the platform's size-capped <see cref="JsonBody"/> with the source-generated contract
+    /// metadata, or the refusal: 415 without a JSON content type, 413 over <see cref="MaxBodyBytes"/>, 400
+    /// <c>bad_request</c> for a missing body or one that cannot be read — then naming the JSON path that failed
+    /// (<c>$.user_id</c>) and why, with the position in the body. Nothing is written before the body has been read whole.
     /// </summary>
     internal static async Task<(T? Body, ProblemHttpResult? Problem)> ReadBodyAsync<T>(HttpRequest request, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
-        if (!request.HasJsonContentType())
+        var (body, error) = await JsonBody.ReadAsync(request, type, cancellationToken, MaxBodyBytes);
+        return error switch
         {
-            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "The body must be JSON (Content-Type: application/json)."));
-        }
-
-        try
-        {
-            return await request.ReadFromJsonAsync(type, cancellationToken) is { } body
-                ? (body, null)
-                : (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, "A JSON body is required."));
-        }
-        catch (JsonException)
-        {
-            return (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, "The body is not valid JSON for this request."));
-        }
+            null => (body, null),
+            // 415 (with Accept-Post) and 413 as the platform words them; the envelope writer reshapes both.
+            { Status: StatusCodes.Status415UnsupportedMediaType } => (null, Problems.Create(error.Status, ProblemCodes.UnsupportedMediaType, error.Message, error.Field)),
+            { Status: StatusCodes.Status413PayloadTooLarge } => (null, error.ToProblem()),
+            { Path: { } path } => (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, $"{path}: {error.Reason}", path)),
+            _ => (null, Problems.Create(StatusCodes.Status400BadRequest, ProblemCodes.BadRequest, error.Message, "body")),
+        };
     }
 
     private static Results<Ok<DirectoryResponse<UserResponse>>, ProblemHttpResult> Found(UserDocument? user) =>

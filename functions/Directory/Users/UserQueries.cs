@@ -1,15 +1,16 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Hit.Contracts.Directory;
 using Hit.Platform.Cosmos;
 using Microsoft.Azure.Cosmos;
 
 namespace Hit.Directory.Users;
 
-/// <summary>A validated query, ready to run.</summary>
-internal sealed record UserQueryPlan(UserQuery Filters, string SortBy, bool Descending, int PageSize, string? After);
+/// <summary>A validated query, ready to run; <see cref="Binding"/> is what its cursors are bound to.</summary>
+internal sealed record UserQueryPlan(UserQuery Filters, string SortBy, bool Descending, int PageSize, string? After)
+{
+    public byte[] Binding { get; init; } = [];
+}
 
 /// <summary>
 /// Filters, sort and keyset paging over the namespace's partition. Paging never uses OFFSET or the server's
@@ -23,7 +24,7 @@ internal static class UserQueries
 
     private static readonly string[] SortFields = ["created_at", "updated_at", "real_name", "email", "user_id"];
 
-    public static (UserQueryPlan? Plan, FieldError? Error) Plan(UserQuery query)
+    public static (UserQueryPlan? Plan, FieldError? Error) Plan(UserQuery query, string ns)
     {
         var sortBy = query.SortBy ?? "created_at";
         if (!SortFields.Contains(sortBy))
@@ -78,17 +79,24 @@ internal static class UserQueries
             return (null, new("date_of_birth", "date_of_birth.from must not be after date_of_birth.to."));
         }
 
+        var plan = new UserQueryPlan(query, sortBy, order == "desc", pageSize, null);
+        // Bound to the filters, sort and namespace but not to the page size or position: a client may change the
+        // page size between pages, and a cursor from another query, order or namespace is refused.
+        var binding = QueryCursor.Bind(Build(ns, plan, forBinding: true), UserKeys.Pk(ns));
         string? after = null;
         if (!string.IsNullOrEmpty(query.Cursor))
         {
-            after = Cursor.Decode(query.Cursor, sortBy, order == "desc");
-            if (after is null)
+            try
             {
-                return (null, new("cursor", "The cursor is invalid or belongs to another sort order; start again without one."));
+                after = QueryCursor.Decode(query.Cursor, binding);
+            }
+            catch (InvalidCursorException)
+            {
+                return (null, new("cursor", "The cursor is invalid, was altered, or belongs to another query; start again without one."));
             }
         }
 
-        return (new UserQueryPlan(query, sortBy, order == "desc", pageSize, after), null);
+        return (plan with { After = after, Binding = binding }, null);
     }
 
     public static async Task<(IReadOnlyList<UserDocument> Items, string? NextCursor)> RunAsync(
@@ -112,13 +120,15 @@ internal static class UserQueries
         }
 
         items.RemoveRange(plan.PageSize, items.Count - plan.PageSize);
-        return (items, Cursor.Encode(plan.SortBy, plan.Descending, SortKey(items[^1], plan.SortBy)));
+        return (items, QueryCursor.Encode(SortKey(items[^1], plan.SortBy), plan.Binding));
     }
 
-    internal static QueryDefinition Build(string ns, UserQueryPlan plan)
+    /// <param name="forBinding">Leave out TOP and the position: the query a cursor is bound to.</param>
+    internal static QueryDefinition Build(string ns, UserQueryPlan plan, bool forBinding = false)
     {
         var f = plan.Filters;
-        var sql = new StringBuilder().Append(CultureInfo.InvariantCulture, $"SELECT TOP {plan.PageSize + 1} * FROM c WHERE c.pk = @pk AND c.type = @type");
+        var sql = new StringBuilder().Append(forBinding ? "SELECT" : string.Create(CultureInfo.InvariantCulture, $"SELECT TOP {plan.PageSize + 1}"))
+            .Append(" * FROM c WHERE c.pk = @pk AND c.type = @type");
         var parameters = new List<(string, object)> { ("@pk", UserKeys.Pk(ns)), ("@type", UserDocument.Kind) };
 
         void Where(string condition, string name, object value)
@@ -142,7 +152,7 @@ internal static class UserQueries
 
         // The field name comes from the fixed list validated in Plan, never from the request text.
         var field = "c.sort." + plan.SortBy;
-        if (plan.After is not null) { Where($"{field} {(plan.Descending ? "<" : ">")} @after", "@after", plan.After); }
+        if (plan.After is not null && !forBinding) { Where($"{field} {(plan.Descending ? "<" : ">")} @after", "@after", plan.After); }
         sql.Append(" ORDER BY ").Append(field).Append(plan.Descending ? " DESC" : " ASC");
 
         var definition = new QueryDefinition(sql.ToString());
@@ -162,49 +172,4 @@ internal static class UserQueries
         "email" => user.Sort.Email,
         _ => user.Sort.UserId,
     };
-
-    /// <summary>
-    /// <c>base64url({"s": sort field, "d": descending, "k": last sort key})</c>. It is only a position: it cannot widen
-    /// a query (the namespace filter always applies), so it needs no integrity tag, just a matching sort order.
-    /// </summary>
-    internal static class Cursor
-    {
-        public static string Encode(string sortBy, bool descending, string key)
-        {
-            using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
-            {
-                json.WriteStartObject();
-                json.WriteString("s", sortBy);
-                json.WriteBoolean("d", descending);
-                json.WriteString("k", key);
-                json.WriteEndObject();
-            }
-
-            return Base64Url.EncodeToString(buffer.ToArray());
-        }
-
-        public static string? Decode(string cursor, string sortBy, bool descending)
-        {
-            try
-            {
-                using var json = JsonDocument.Parse(Base64Url.DecodeFromChars(cursor));
-                var root = json.RootElement;
-                return root.ValueKind == JsonValueKind.Object
-                    && root.TryGetProperty("s", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() == sortBy
-                    && root.TryGetProperty("d", out var d) && d.ValueKind is JsonValueKind.True or JsonValueKind.False && d.GetBoolean() == descending
-                    && root.TryGetProperty("k", out var k) && k.ValueKind == JsonValueKind.String && k.GetString() is { Length: > 0 and <= 1024 } key
-                    ? key
-                    : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-            catch (JsonException)
-            {
-                return null;
-            }
-        }
-    }
 }

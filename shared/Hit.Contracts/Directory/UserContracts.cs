@@ -28,13 +28,18 @@ public sealed record UserResponse(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt);
 
-/// <summary><c>POST /users/</c>: registers a user. Required: user_id, guild_id, real_name, email.</summary>
+/// <summary>
+/// <c>POST /users/</c>: registers a user. Required: user_id, guild_id, real_name, email. The ids may be sent as JSON
+/// strings or as non-negative whole numbers (the seed's clients send numbers); either way they are kept as the string.
+/// </summary>
 public sealed record CreateUserRequest
 {
     [JsonPropertyName("user_id")]
+    [JsonConverter(typeof(DiscordIdJsonConverter))]
     public string? UserId { get; init; }
 
     [JsonPropertyName("guild_id")]
+    [JsonConverter(typeof(DiscordIdJsonConverter))]
     public string? GuildId { get; init; }
 
     [JsonPropertyName("real_name")]
@@ -63,10 +68,12 @@ public sealed record CreateUserRequest
 public sealed record UpdateUserRequest
 {
     [JsonPropertyName("user_id")]
+    [JsonConverter(typeof(DiscordIdJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? UserId { get; init; }
 
     [JsonPropertyName("guild_id")]
+    [JsonConverter(typeof(DiscordIdJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? GuildId { get; init; }
 
@@ -118,10 +125,12 @@ public sealed record DateRange(
 public sealed record UserQuery
 {
     [JsonPropertyName("user_id")]
+    [JsonConverter(typeof(DiscordIdJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? UserId { get; init; }
 
     [JsonPropertyName("guild_id")]
+    [JsonConverter(typeof(DiscordIdJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? GuildId { get; init; }
 

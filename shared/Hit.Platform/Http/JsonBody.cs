@@ -18,6 +18,12 @@ public sealed record BodyError(string Field, string Message, string Code, int St
     public const string BodyRequired = "body_required";
     public const string MalformedJson = "malformed_json";
 
+    /// <summary>For <c>malformed_json</c>: the JSON path of the value that failed (<c>$.user_id</c>, <c>$</c> for the root).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>For <c>malformed_json</c>: the serializer's own reason and where (line and byte), for an app that shows it.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>The error as the platform's ProblemDetails (an app with its own error shape rewrites those).</summary>
     public ProblemHttpResult ToProblem() => Problems.Create(Status, Code, Message, Field);
 }
@@ -118,12 +124,28 @@ public static class JsonBody
             ? $" (line {line + 1}, byte {position + 1})"
             : "";
         var syntax = exception.InnerException is JsonException;
-        if (field.Length == 0)
+        var error = field.Length == 0
+            ? new BodyError("body", syntax || exception.Path is null ? $"The body is not valid JSON{at}." : $"The body is not a JSON object of the expected shape{at}.", BodyError.MalformedJson)
+            : new BodyError(field, syntax ? $"The body is not valid JSON at '{field}'{at}." : $"'{field}' has the wrong JSON type for this field{at}.", BodyError.MalformedJson);
+        return error with { Path = exception.Path ?? "$", Reason = Reason(exception) };
+    }
+
+    /// <summary>
+    /// The exception's own text without the " Path: … | LineNumber: … | BytePositionInLine: …" the serializer appends to
+    /// its messages (a converter's message has none), then the position in human terms.
+    /// </summary>
+    private static string Reason(JsonException exception)
+    {
+        var text = exception.Message;
+        var suffix = text.LastIndexOf(" Path: ", StringComparison.Ordinal);
+        if (suffix >= 0 && text.IndexOf("| LineNumber:", suffix, StringComparison.Ordinal) >= 0)
         {
-            return new BodyError("body", syntax || exception.Path is null ? $"The body is not valid JSON{at}." : $"The body is not a JSON object of the expected shape{at}.", BodyError.MalformedJson);
+            text = text[..suffix];
         }
 
-        return new BodyError(field, syntax ? $"The body is not valid JSON at '{field}'{at}." : $"'{field}' has the wrong JSON type for this field{at}.", BodyError.MalformedJson);
+        return exception.LineNumber is { } line && exception.BytePositionInLine is { } position
+            ? $"{text} (line {line + 1}, byte {position + 1})"
+            : text;
     }
 
     private static BodyError Required() => new("body", "A JSON body is required.", BodyError.BodyRequired);

@@ -76,10 +76,12 @@ public sealed class WorkerUnitTests
     public async Task RetryProxyHandler_WaitsForAWorkerThatStartsListeningLate()
     {
         var port = FreePort();
-        using var invoker = new HttpMessageInvoker(new RetryProxyHandler(new SocketsHttpHandler()));
+        var connects = new ConnectCounter();
+        using var invoker = new HttpMessageInvoker(new RetryProxyHandler(connects.Handler()));
         var send = invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/"), CancellationToken.None);
 
-        await Task.Delay(300);
+        // Listen only once a connection has been refused and retried: the request can then only succeed by retrying.
+        await connects.WaitForAsync(2);
         using var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         using var accepted = await listener.AcceptTcpClientAsync();
@@ -90,20 +92,87 @@ public sealed class WorkerUnitTests
 
         using var response = await send;
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.True(connects.Refused >= 1, $"{connects.Refused} refused connections");
     }
 
     [Fact]
     public async Task RetryProxyHandler_GivesUpAfterItsAttempts()
     {
         var port = FreePort();
-        using var invoker = new HttpMessageInvoker(new RetryProxyHandler(new SocketsHttpHandler()));
-        var started = DateTime.UtcNow;
+        var connects = new ConnectCounter();
+        using var invoker = new HttpMessageInvoker(new RetryProxyHandler(connects.Handler()));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/"), CancellationToken.None));
 
         Assert.IsType<SocketException>(error.InnerException);
-        // 9 waits: 50 + 100 + 200 + 6 × 250 ms = 1.85 s before the tenth attempt fails.
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1.8));
+        // The real host's handler: ten attempts, then the last refusal is the caller's error.
+        Assert.Equal((10, 10), (connects.Attempts, connects.Refused));
+    }
+
+    /// <summary>Counts the connections a handler opens (and how many were refused) as they happen.</summary>
+    private sealed class ConnectCounter
+    {
+        private int _attempts;
+        private int _refused;
+        private readonly Lock _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public SocketsHttpHandler Handler() => new()
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    Count(refused: false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch (SocketException)
+                {
+                    socket.Dispose();
+                    Count(refused: true);
+                    throw;
+                }
+            },
+        };
+
+        public Task WaitForAsync(int attempts)
+        {
+            lock (_gate)
+            {
+                if (_attempts >= attempts)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((attempts, reached));
+                return reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        private void Count(bool refused)
+        {
+            lock (_gate)
+            {
+                _attempts++;
+                if (refused)
+                {
+                    _refused++;
+                }
+
+                foreach (var waiter in _waiters.Where(w => w.Count <= _attempts).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Reached.TrySetResult();
+                }
+            }
+        }
     }
 
     private static int FreePort()
