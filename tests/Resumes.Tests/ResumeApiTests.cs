@@ -322,7 +322,9 @@ public sealed class ResumeApiTests(ResumesFixture app)
         await AssertProblem(await alice.PutAsync($"resumes/{created.Id}", new StringContent("{}", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "validation_failed", "body");
         await AssertProblem(await alice.PutAsJsonAsync($"resumes/{created.Id}", new { user_id = "alice" }), HttpStatusCode.BadRequest, "validation_failed", "user_id");
         await AssertProblem(await alice.PutAsJsonAsync($"resumes/{created.Id}", new { title = "ok", skills = new[] { "A", "a" } }), HttpStatusCode.BadRequest, "validation_failed", "skills[1]");
-        await AssertProblem(await alice.PutAsync($"resumes/{created.Id}", new StringContent("title=x", Encoding.UTF8, "text/plain")), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        using var notJson = await alice.PutAsync($"resumes/{created.Id}", new StringContent("title=x", Encoding.UTF8, "text/plain"));
+        Assert.Equal("application/json", notJson.Headers.GetValues("Accept-Post").Single());
+        await AssertProblem(notJson, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         using var badIfMatch = new HttpRequestMessage(HttpMethod.Put, $"resumes/{created.Id}") { Content = JsonContent.Create(new { title = "x" }) };
         badIfMatch.Headers.TryAddWithoutValidation("If-Match", "not-an-etag");
         await AssertProblem(await alice.SendAsync(badIfMatch), HttpStatusCode.BadRequest, "validation_failed", "If-Match");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Hit.Platform.Errors;
+using Hit.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hit.Resumes.Resumes;
@@ -41,7 +42,8 @@ internal static partial class ResumeInput
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "The body must be JSON (Content-Type: application/json)."));
+            request.HttpContext.Response.Headers[HttpMethods.IsPatch(request.Method) ? "Accept-Patch" : "Accept-Post"] = JsonBody.AcceptedMediaType;
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, $"The body must be JSON (Content-Type: {JsonBody.AcceptedMediaType}).", "Content-Type"));
         }
 
         if (request.ContentLength > MaxBodyBytes)
@@ -68,9 +70,10 @@ internal static partial class ResumeInput
         {
             document = JsonDocument.Parse(buffer.ToArray());
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return (null, Problems.BadRequest("body", "The body is not valid JSON.", ProblemCodes.BadRequest));
+            // The platform's wording (with the line and byte), under the code this app documents.
+            return (null, Problems.BadRequest("body", JsonBody.Unreadable(ex).Message, ProblemCodes.BadRequest));
         }
 
         using (document)
