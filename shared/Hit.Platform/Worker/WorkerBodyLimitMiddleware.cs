@@ -13,7 +13,7 @@ namespace Hit.Platform.Worker;
 /// <summary>
 /// One body cap per function (<see cref="RequestBodyLimitAttribute"/>, else <see cref="PlatformOptions.MaxRequestBodyBytes"/>):
 /// a declared <c>Content-Length</c> over it is refused with 413 before the function runs; a chunked body gets the cap
-/// as the server's own request-body limit, so reading past it fails (<see cref="BodyTooLarge"/> turns that into the
+/// as a capped view of the body, so reading past it fails (<see cref="BodyTooLarge"/> turns that into the
 /// same 413) instead of buffering whatever a client sends. Without it every function reading JSON would read and
 /// parse a 20 MB body before its validation refused it.
 /// </summary>
@@ -36,9 +36,12 @@ internal sealed class WorkerBodyLimitMiddleware(IOptions<PlatformOptions> option
             return Task.CompletedTask;
         }
 
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        // Not the server's own limit (IHttpMaxRequestBodySizeFeature): past it Kestrel would not drain the rest of the
+        // body after our 413 and would reset the connection, and the Functions host, still sending, answers 500 instead.
+        // A capped view of the body refuses the read; the server then drains the remainder as usual.
+        if (http.Request.ContentLength is null)
         {
-            size.MaxRequestBodySize = limit;
+            http.Request.Body = new CappedBody(http.Request.Body, limit);
         }
 
         http.Items[BodyTooLarge.ItemKey] = limit;
@@ -75,4 +78,46 @@ public static class BodyTooLarge
     /// <summary>The cap the platform set on this request, when it set one.</summary>
     public static long? LimitOf(HttpContext context) =>
         context?.Items.TryGetValue(ItemKey, out var value) == true && value is long limit ? limit : null;
+}
+
+/// <summary>A request body that throws the server's own 413 exception once more than <c>limit</c> bytes were read.</summary>
+internal sealed class CappedBody(Stream inner, long limit) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Count(int read)
+    {
+        _read += read;
+        return _read > limit
+            ? throw new BadHttpRequestException($"The body exceeds {limit} bytes.", StatusCodes.Status413PayloadTooLarge)
+            : read;
+    }
 }
