@@ -42,7 +42,7 @@ internal static partial class ResumeInput
     {
         if (!request.HasJsonContentType())
         {
-            request.HttpContext.Response.Headers[HttpMethods.IsPatch(request.Method) ? "Accept-Patch" : "Accept-Post"] = JsonBody.AcceptedMediaType;
+            JsonBody.AnnounceAccepted(request);
             return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, $"The body must be JSON (Content-Type: {JsonBody.AcceptedMediaType}).", "Content-Type"));
         }
 

@@ -64,9 +64,7 @@ public static class JsonBody
 
         if (!request.HasJsonContentType())
         {
-            // RFC 9110 §15.5.16: say what would have been accepted (Accept-Post / Accept-Patch, as RFC 5789 does).
-            var header = HttpMethods.IsPatch(request.Method) ? "Accept-Patch" : "Accept-Post";
-            request.HttpContext.Response.Headers[header] = AcceptedMediaType;
+            AnnounceAccepted(request);
             var sent = request.ContentType is { Length: > 0 } type ? $"'{type}'" : "no Content-Type";
             return (null, new BodyError("Content-Type", $"The body must be JSON (Content-Type: {AcceptedMediaType}); the request sent {sent}.",
                 BodyError.UnsupportedBody, StatusCodes.Status415UnsupportedMediaType));
@@ -107,6 +105,16 @@ public static class JsonBody
         {
             return (null, Unreadable(ex));
         }
+    }
+
+    /// <summary>
+    /// RFC 9110 §15.5.16: a 415 says what would have been accepted — <c>Accept-Patch</c> (RFC 5789) for PATCH,
+    /// else <c>Accept-Post</c>. For readers of their own (Resumes) that answer 415 themselves.
+    /// </summary>
+    public static void AnnounceAccepted(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.HttpContext.Response.Headers[HttpMethods.IsPatch(request.Method) ? "Accept-Patch" : "Accept-Post"] = AcceptedMediaType;
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Hit.Platform.Errors;
 using Hit.Platform.Http;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
